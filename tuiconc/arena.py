@@ -1,0 +1,113 @@
+"""The child-process side of a lane: run one runner on one workload and report over stdout.
+
+Started by the race as `python -m tuiconc.arena '<json config>'`, in its own process
+group, so CPU-bound threads here can never starve the front end of its GIL, and
+cancelling the lane is one killpg. Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+
+from tuiconc import protocol, settings
+from tuiconc.fdlimit import raise_open_file_limit
+from tuiconc.lifeline import hold_lifeline
+from tuiconc.machine import interpreter_facts
+from tuiconc.runners import Job, WorkerDied, get_runner
+from tuiconc.workloads import Options, get_workload
+
+_write_lock = threading.Lock()
+
+
+def send(message: protocol.Message) -> None:
+    line = protocol.encode(message).encode()
+    with _write_lock:
+        os.write(sys.stdout.fileno(), line)
+
+
+def _report_progress(board, total: int, stop: threading.Event) -> None:
+    last = None
+    while not stop.wait(1 / settings.PROGRESS_HZ):
+        per_worker = board.read()
+        if per_worker != last:
+            send(protocol.Progress(done=min(total, sum(per_worker)), per_worker=per_worker))
+            last = per_worker
+
+
+def _self_peak_rss_bytes() -> int:
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def run_lane(config: dict) -> int:
+    workload = get_workload(config["workload"])
+    runner = get_runner(config["runner"])
+    options = Options(**config.get("options", {}))
+    start_method = config.get("start_method") if runner.uses_processes else None
+    tasks = workload.plan(config["size"], config["workers"])
+    workers = runner.worker_count(config["workers"], len(tasks))
+    job = Job(workload, options, tasks, workers, start_method, runner.make_board(workers, start_method))
+    send(protocol.Started(pid=os.getpid(), runner=runner.name, workers=workers, start_method=start_method,
+                          total=config["size"], **interpreter_facts()))
+
+    workload.prepare(asynchronous=runner.asynchronous)
+    stop = threading.Event()
+    reporter = threading.Thread(target=_report_progress, args=(job.board, config["size"], stop), daemon=True)
+    reporter.start()
+    cpu_before, started = time.process_time(), time.monotonic()
+    try:
+        partials = runner.run(job)
+    finally:
+        ended, cpu_after = time.monotonic(), time.process_time()
+        stop.set()
+        reporter.join()
+    # The work's wall time runs from its first task; creating workers before that is start-up.
+    first_task_at = job.board.first_task[0] or started
+    per_worker = job.board.read()
+    send(protocol.Progress(done=min(config["size"], sum(per_worker)), per_worker=per_worker))
+    send(protocol.Finished(
+        answer=workload.combine(partials),
+        wall_s=ended - first_task_at,
+        first_task_at=first_task_at,
+        cpu_s=cpu_after - cpu_before + sum(job.worker_cpu_s.values()),
+        peak_rss_bytes=_self_peak_rss_bytes() + sum(job.worker_peak_rss.values()),
+    ))
+    return 0
+
+
+def _readable(error: BaseException) -> str:
+    if isinstance(error, WorkerDied):
+        return str(error)
+    if "pickle" in type(error).__name__.lower() or "pickle" in str(error).lower():
+        return f"work could not be sent to a worker process: {error}"
+    return f"{type(error).__name__}: {error}"
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m tuiconc.arena '<json lane config>' (started by tuiconc, not by hand)", file=sys.stderr)
+        return 2
+    config = json.loads(argv[0])
+    try:
+        os.nice(config.get("nice", settings.ARENA_NICE))
+    except OSError:
+        pass
+    raise_open_file_limit()
+    hold_lifeline()
+    try:
+        return run_lane(config)
+    except Exception as error:  # every failure becomes a message a person can read
+        traceback.print_exc(file=sys.stderr)
+        send(protocol.Error(message=_readable(error)))
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,198 @@
+"""The command line: arguments → race API → Rich for people or JSON for machines.
+
+`tuiconc` alone opens the app; `tuiconc race …` races headless; `tuiconc list` shows what exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+
+from tuiconc import __version__, settings
+from tuiconc.config import MODES, ConfigError, RaceConfig, problems
+from tuiconc.machine import default_start_method, machine_facts
+from tuiconc.runners import RUNNERS
+from tuiconc.workloads import KINDS, WORKLOADS
+
+EXIT_OK, EXIT_LANE_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Bad input: one line on stderr, exit code 2, no usage dump."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: handled like Ctrl-C, with its own exit code."""
+
+
+def whole_number(text: str) -> int:
+    cleaned = text.replace("_", "").replace(",", "").strip()
+    try:
+        value = float(cleaned) if any(c in cleaned.lower() for c in ".e") else int(cleaned)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")) or int(value) != value:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+    return int(value)
+
+
+def runner_list(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def add_race_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("race settings")
+    group.add_argument("--workload", "-w", default="primes", metavar="NAME",
+                       help=f"what to run: {', '.join(WORKLOADS)} (default: primes)")
+    group.add_argument("--size", "-n", type=whole_number, metavar="N",
+                       help="how much work; each workload has a default that takes a few seconds sequentially")
+    group.add_argument("--workers", "-k", type=whole_number, default=settings.DEFAULT_WORKERS, metavar="K",
+                       help=f"threads, tasks in flight or processes per lane (default: {settings.DEFAULT_WORKERS})")
+    group.add_argument("--runners", "-r", type=runner_list, default=settings.DEFAULT_RUNNERS, metavar="R1,R2",
+                       help=f"comma-separated, from: {', '.join(RUNNERS)} (default: {','.join(settings.DEFAULT_RUNNERS)})")
+    group.add_argument("--mode", "-m", default=None, metavar="MODE",
+                       help="together (all lanes at once: the show) or isolated (one lane at a time: honest figures)")
+    group.add_argument("--start-method", default=default_start_method(), metavar="METHOD",
+                       help=f"multiprocessing start method: fork, spawn or forkserver (default here: {default_start_method()})")
+    io = parser.add_argument_group("I/O workload options")
+    io.add_argument("--latency-ms", type=whole_number, default=settings.DEFAULT_LATENCY_MS, metavar="MS",
+                    help=f"how long each sleep or local-server reply waits (default: {settings.DEFAULT_LATENCY_MS})")
+    io.add_argument("--payload-bytes", type=whole_number, default=settings.DEFAULT_PAYLOAD_BYTES, metavar="B",
+                    help=f"size of each local-server reply (default: {settings.DEFAULT_PAYLOAD_BYTES})")
+    io.add_argument("--url", default=None, help="fetch this URL instead of starting the local server (http only)")
+
+
+def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
+    config = RaceConfig(
+        workload=args.workload, size=args.size, workers=args.workers, runners=args.runners,
+        mode=args.mode or default_mode, start_method=args.start_method,
+        latency_ms=args.latency_ms, payload_bytes=args.payload_bytes, url=args.url,
+    )
+    found = problems(config)
+    if found:
+        raise ConfigError(next(iter(found.values())))
+    return config
+
+
+def build_parsers() -> tuple[OneLineParser, OneLineParser, OneLineParser]:
+    app = OneLineParser(
+        prog="tuiconc",
+        description="See concurrency and parallelism in Python: race sequential, threads, asyncio and "
+                    "processes on the same workload, measured on this machine.",
+        epilog="commands:\n  tuiconc race …   race headless, with live bars or --json\n"
+               "  tuiconc list     workloads and runners\n\n"
+               "With no command, the app opens; race settings given here are its starting settings.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    app.add_argument("--version", action="version", version=f"tuiconc {__version__}")
+    add_race_options(app)
+
+    race = OneLineParser(prog="tuiconc race", description="Race execution models headless.")
+    add_race_options(race)
+    race.add_argument("--json", action="store_true", help="print one JSON document on stdout instead of live bars")
+
+    listing = OneLineParser(prog="tuiconc list", description="List workloads and runners.")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    return app, race, listing
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    workloads = [w.describe() for w in WORKLOADS.values()]
+    runners = [r.describe() for r in RUNNERS.values()]
+    if args.json:
+        print(json.dumps({"tuiconc": __version__, "workloads": workloads, "runners": runners}, indent=2))
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title="Workloads", title_justify="left")
+    for column in ("name", "kind", "default size", "description"):
+        table.add_column(column)
+    for w in workloads:
+        table.add_row(w["name"], KINDS[w["kind"]], f"{w['default_size']:,} {w['unit']}", w["description"])
+    console.print(table)
+    table = Table(title="Runners", title_justify="left")
+    for column in ("name", "available", "description"):
+        table.add_column(column)
+    for r in runners:
+        table.add_row(r["name"], "yes" if r["available"] else f"no: {r['reason']}", r["description"])
+    console.print(table)
+    return EXIT_OK
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+def cmd_race(config: RaceConfig, as_json: bool) -> int:
+    from tuiconc.race import Race
+
+    race = Race(config)
+    try:
+        race.start()
+        if as_json:
+            race.wait()
+        else:
+            _show_live(race)
+    except KeyboardInterrupt as interrupt:
+        race.cancel()
+        print("tuiconc: race cancelled; every lane process has ended", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(interrupt, Terminated) else EXIT_INTERRUPTED
+    state = race.snapshot()
+    if as_json:
+        print(json.dumps(state.to_json(), indent=2))
+    else:
+        _show_results(state)
+    ok = state.status == "finished" and all(lane.status == "finished" and lane.correct for lane in state.lanes)
+    return EXIT_OK if ok else EXIT_LANE_FAILED
+
+
+def _show_live(race) -> None:
+    from rich.console import Console
+    from rich.live import Live
+
+    from tuiconc.cli_display import live_view
+
+    with Live(live_view(race.snapshot()), console=Console(), refresh_per_second=10, transient=False) as live:
+        while not race.wait(0.1):
+            live.update(live_view(race.snapshot()))
+        live.update(live_view(race.snapshot()))
+
+
+def _show_results(state) -> None:
+    from rich.console import Console
+
+    from tuiconc.cli_display import lane_errors, results_table
+
+    console = Console()
+    console.print()
+    console.print(results_table(state))
+    for line in lane_errors(state):
+        console.print(line)
+
+
+def main(argv: list[str]) -> int:
+    app_parser, race_parser, list_parser = build_parsers()
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_terminated)
+    try:
+        if argv and argv[0] == "list":
+            return cmd_list(list_parser.parse_args(argv[1:]))
+        if argv and argv[0] == "race":
+            args = race_parser.parse_args(argv[1:])
+            return cmd_race(config_from(args, default_mode="isolated"), args.json)
+        args = app_parser.parse_args(argv)
+        config = config_from(args, default_mode="together")
+    except ConfigError as error:
+        prog = "tuiconc race" if argv and argv[0] == "race" else "tuiconc"
+        print(f"{prog}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    from tuiconc.ui.app import run_app
+
+    return run_app(config)

@@ -1,0 +1,69 @@
+"""Rich output for people: live lanes while a race runs, a results table at the end."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from tuiconc import format as fmt
+from tuiconc.race import RaceState
+
+STATUS_STYLE = {"finished": "green", "failed": "red", "cancelled": "yellow", "running": "cyan"}
+
+
+def machine_line(state: RaceState) -> Text:
+    m, c = state.machine, state.config
+    gil = "on" if m["gil_enabled"] else "off"
+    return Text(
+        f"{m['implementation']} {m['python']} · GIL {gil} · {m['usable_cpus']} usable of {m['logical_cpus']} CPUs · "
+        f"{c.workload} size {c.effective_size:,} · {c.workers} workers · {c.mode} · start method {c.start_method}",
+        style="dim",
+    )
+
+
+def live_view(state: RaceState) -> Group:
+    table = Table.grid(padding=(0, 1))
+    for _ in range(7):
+        table.add_column()
+    for lane in state.lanes:
+        table.add_row(
+            Text(lane.runner, style="bold"),
+            ProgressBar(total=1.0, completed=lane.fraction, width=40),
+            f"{lane.fraction * 100:3.0f}%",
+            fmt.seconds(lane.elapsed_s),
+            f"{lane.cores_now:.2f} cores" if lane.active else "",
+            Text(fmt.place(lane.place), style="bold"),
+            outcome(lane),
+        )
+    return Group(machine_line(state), table)
+
+
+def outcome(lane) -> Text:
+    """✓ or ✗ for a finished lane's answer, else how it ended."""
+    if lane.status == "finished":
+        return Text(fmt.correct_mark(lane.correct), style="green" if lane.correct else "red")
+    return Text(lane.status, style=STATUS_STYLE.get(lane.status, "dim"))
+
+
+def results_table(state: RaceState) -> Table:
+    table = Table(title=f"Results ({state.config.mode} mode)", title_justify="left", box=box.SIMPLE_HEAD)
+    for name in ("#", "runner", "ok", "wall", "start-up", "CPU", "cores", "speedup", "effic.", "memory", "workers"):
+        table.add_column(name, justify="left" if name in ("runner", "ok") else "right", no_wrap=True)
+    for lane in state.lanes:
+        table.add_row(
+            str(lane.place or ""), lane.runner, outcome(lane), fmt.seconds(lane.wall_s),
+            fmt.seconds(lane.startup_s), fmt.seconds(lane.cpu_s), fmt.ratio(lane.cores, ""),
+            fmt.ratio(lane.speedup), fmt.percent(lane.efficiency), fmt.megabytes(lane.peak_rss_mb),
+            fmt.count(lane.workers),
+        )
+    return table
+
+
+def lane_errors(state: RaceState) -> list[Text]:
+    lines = [Text(f"{lane.runner}: {lane.error}", style="red") for lane in state.lanes if lane.error]
+    if state.error:
+        lines.insert(0, Text(f"race: {state.error}", style="red"))
+    return lines

@@ -1,0 +1,41 @@
+"""How figures read, the same in the CLI and the app."""
+
+from __future__ import annotations
+
+DASH = "—"
+
+
+def seconds(value: float | None) -> str:
+    if value is None:
+        return DASH
+    if value < 1:
+        return f"{value * 1000:.0f} ms"
+    if value < 100:
+        return f"{value:.2f} s"
+    return f"{value:.0f} s"
+
+
+def ratio(value: float | None, suffix: str = "×") -> str:
+    return DASH if value is None else f"{value:.2f}{suffix}"
+
+
+def percent(value: float | None) -> str:
+    return DASH if value is None else f"{value * 100:.0f}%"
+
+
+def megabytes(value: float | None) -> str:
+    return DASH if value is None else f"{value:,.0f} MB"
+
+
+def count(value: int | None) -> str:
+    return DASH if value is None else f"{value:,}"
+
+
+def correct_mark(correct: bool | None) -> str:
+    return {True: "✓", False: "✗", None: DASH}[correct]
+
+
+def place(value: int | None) -> str:
+    if value is None:
+        return ""
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(value, f"{value}th")

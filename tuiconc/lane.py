@@ -1,0 +1,174 @@
+"""One lane as the race sees it: its arena process, its events, its measurements (plain data)."""
+
+from __future__ import annotations
+
+import collections
+import json
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+
+from tuiconc import protocol
+from tuiconc.spawn import end_group, launch
+
+STATUSES = ("waiting", "starting", "running", "finished", "failed", "cancelled")
+MB = 1024 * 1024
+
+
+@dataclass
+class LaneState:
+    runner: str
+    status: str = "waiting"
+    total: int = 0
+    done: int = 0
+    per_worker: list[int] = field(default_factory=list)
+    answer: int | None = None
+    expected: int | None = None
+    correct: bool | None = None
+    wall_s: float | None = None
+    startup_s: float | None = None
+    cpu_s: float | None = None
+    cores: float | None = None
+    speedup: float | None = None
+    efficiency: float | None = None
+    peak_rss_mb: float | None = None
+    workers: int | None = None
+    start_method: str | None = None
+    error: str | None = None
+    place: int | None = None
+    pid: int | None = None
+    python: str | None = None
+    gil_enabled: bool | None = None
+    # Live figures, filled in by the race's snapshot.
+    elapsed_s: float = 0.0
+    cores_now: float = 0.0
+    rss_mb_now: float = 0.0
+    finished_at: float = 0.0  # time.monotonic() when its result arrived
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.done / self.total) if self.total else 0.0
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("starting", "running")
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ("finished", "failed", "cancelled")
+
+    def to_json(self) -> dict:
+        keys = ("runner", "status", "answer", "expected", "correct", "wall_s", "startup_s", "cpu_s", "cores",
+                "speedup", "efficiency", "peak_rss_mb", "workers", "start_method", "error")
+        return {key: getattr(self, key) for key in keys}
+
+
+def _exit_reason(returncode: int, stderr_tail: list[str]) -> str:
+    if returncode < 0:
+        name = signal.Signals(-returncode).name
+        return f"the lane's process was killed by {name}"
+    last = next((line for line in reversed(stderr_tail) if line.strip()), "")
+    return f"the lane's process exited with code {returncode}" + (f": {last.strip()}" if last else "")
+
+
+class LaneProcess:
+    """Runs one arena and folds its messages into a LaneState; the lock is the race's."""
+
+    def __init__(self, state: LaneState, config: dict, lock: threading.Lock, python: str | None = None):
+        self.state = state
+        self.config = config
+        self.lock = lock
+        self.python = python
+        self.process = None
+        self.spawned_at = 0.0
+        self.running_since = 0.0
+        self.ended_at = 0.0
+        self.cancelled = False
+        self._stderr_tail: collections.deque[str] = collections.deque(maxlen=40)
+        self._readers: list[threading.Thread] = []
+
+    def start(self) -> None:
+        with self.lock:
+            self.state.status = "starting"
+        self.spawned_at = time.monotonic()
+        self.process = launch("tuiconc.arena", json.dumps(self.config), python=self.python)
+        with self.lock:
+            self.state.pid = self.process.pid
+        self._readers = [
+            threading.Thread(target=self._read_messages, daemon=True),
+            threading.Thread(target=self._read_stderr, daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    def _read_stderr(self) -> None:
+        for line in self.process.stderr:
+            self._stderr_tail.append(line)
+
+    def _read_messages(self) -> None:
+        for line in self.process.stdout:
+            try:
+                message = protocol.decode(line)
+            except protocol.ProtocolError:
+                self._stderr_tail.append(line)
+                continue
+            with self.lock:
+                self._apply(message)
+
+    def _apply(self, message: protocol.Message) -> None:
+        state = self.state
+        if isinstance(message, protocol.Started):
+            self.running_since = time.monotonic()
+            state.status = "running"
+            state.workers = message.workers
+            state.start_method = message.start_method
+            state.python = message.python
+            state.gil_enabled = message.gil_enabled
+        elif isinstance(message, protocol.Progress):
+            state.done, state.per_worker = message.done, message.per_worker
+        elif isinstance(message, protocol.Finished):
+            self.ended_at = state.finished_at = time.monotonic()
+            state.status = "finished"
+            state.answer = message.answer
+            state.wall_s = message.wall_s
+            state.startup_s = max(0.0, message.first_task_at - self.spawned_at)
+            state.cpu_s = message.cpu_s
+            state.cores = message.cpu_s / message.wall_s if message.wall_s > 0 else None
+            state.peak_rss_mb = max(state.peak_rss_mb or 0.0, message.peak_rss_bytes / MB)
+            state.correct = state.expected is None or message.answer == state.expected
+        elif isinstance(message, protocol.Error):
+            self.ended_at = time.monotonic()
+            state.status = "failed"
+            state.error = message.message
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once the process has exited and every message has been read."""
+        try:
+            returncode = self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        for reader in self._readers:
+            reader.join()
+        with self.lock:
+            if self.cancelled and not self.state.ended:
+                self.state.status = "cancelled"
+            elif not self.state.ended:
+                self.state.status = "failed"
+                self.state.error = _exit_reason(returncode, list(self._stderr_tail))
+            if not self.ended_at:
+                self.ended_at = time.monotonic()
+        for stream in (self.process.stdout, self.process.stderr, self.process.stdin):
+            stream.close()
+        return True
+
+    def kill(self) -> None:
+        self.cancelled = True
+        if self.process is not None:
+            end_group(self.process)
+
+    def elapsed(self, now: float) -> float:
+        if not self.running_since:
+            return 0.0
+        return (self.ended_at or now) - self.running_since

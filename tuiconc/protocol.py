@@ -1,0 +1,68 @@
+"""The arena's line protocol: one JSON object per line, versioned, encoded and decoded only here."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+
+VERSION = 1
+
+
+@dataclass
+class Started:
+    """The lane's process is up and about to run its runner."""
+
+    pid: int
+    python: str
+    implementation: str
+    gil_enabled: bool
+    runner: str
+    workers: int
+    start_method: str | None
+    total: int
+
+
+@dataclass
+class Progress:
+    """Units done so far, in all and per worker; batched to at most PROGRESS_HZ a second."""
+
+    done: int
+    per_worker: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Finished:
+    answer: int
+    wall_s: float  # from the first task's start to the last result
+    first_task_at: float  # time.monotonic() in the arena; the clock is system-wide
+    cpu_s: float
+    peak_rss_bytes: int
+
+
+@dataclass
+class Error:
+    message: str
+
+
+MESSAGES = {cls.__name__.lower(): cls for cls in (Started, Progress, Finished, Error)}
+Message = Started | Progress | Finished | Error
+
+
+class ProtocolError(ValueError):
+    pass
+
+
+def encode(message: Message) -> str:
+    body = {"v": VERSION, "type": type(message).__name__.lower(), **dataclasses.asdict(message)}
+    return json.dumps(body, separators=(",", ":")) + "\n"
+
+
+def decode(line: str) -> Message:
+    try:
+        body = json.loads(line)
+        if body.pop("v") != VERSION:
+            raise ProtocolError(f"unsupported protocol version in {line!r}")
+        return MESSAGES[body.pop("type")](**body)
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+        raise ProtocolError(f"not a tuiconc arena message: {line.strip()[:200]!r}") from error

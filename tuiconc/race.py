@@ -1,0 +1,244 @@
+"""The orchestrator: start lanes, merge their events into one race state, sample, cancel.
+
+No UI here. The CLI and the app both drive this API:
+
+    race = Race(config).start()
+    while not race.wait(0.1):
+        show(race.snapshot())
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from dataclasses import dataclass, field
+
+from tuiconc import __version__
+from tuiconc.config import RaceConfig, validate
+from tuiconc.lane import MB, LaneProcess, LaneState
+from tuiconc.localserver import LocalServer, LocalServerError
+from tuiconc.machine import machine_facts
+from tuiconc.runners import RUNNERS
+from tuiconc.sampler import Sampler
+from tuiconc.workloads import WORKLOADS
+
+RACE_STATUSES = ("ready", "preparing", "running", "finished", "cancelled", "failed")
+
+
+@dataclass
+class RaceState:
+    config: RaceConfig
+    machine: dict
+    lanes: list[LaneState]
+    status: str = "ready"
+    error: str | None = None
+    elapsed_s: float = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self.status in ("preparing", "running")
+
+    def lane(self, runner: str) -> LaneState | None:
+        return next((lane for lane in self.lanes if lane.runner == runner), None)
+
+    def to_json(self) -> dict:
+        return {
+            "tuiconc": __version__,
+            "machine": self.machine,
+            "config": self.config.summary(),
+            "status": self.status,
+            "error": self.error,
+            "lanes": [lane.to_json() for lane in self.lanes],
+        }
+
+
+def ideal_speedup(workers: int, usable_cpus: int, io_bound: bool) -> int:
+    """The best a lane could do: K overlapping waits for I/O, but no more cores than there are for CPU."""
+    return max(1, workers if io_bound else min(workers, usable_cpus))
+
+
+def derive_figures(lanes: list[LaneState], usable_cpus: int, mode: str, io_bound: bool) -> None:
+    """Places; speedup against the race's sequential lane; efficiency = speedup / ideal speedup.
+
+    Together, lanes place in the order they finished; isolated, by their wall time.
+    """
+    finished = [lane for lane in lanes if lane.status == "finished"]
+    order = (lambda lane: lane.finished_at) if mode == "together" else (lambda lane: lane.wall_s)
+    for place, lane in enumerate(sorted(finished, key=order), 1):
+        lane.place = place
+    baseline = next((lane for lane in lanes if lane.runner == "sequential" and lane.status == "finished"), None)
+    for lane in lanes:
+        if baseline is None or lane.status != "finished" or not lane.wall_s or not baseline.wall_s:
+            continue
+        lane.speedup = baseline.wall_s / lane.wall_s
+        lane.efficiency = lane.speedup / ideal_speedup(lane.workers or 1, usable_cpus, io_bound)
+
+
+def shortfall(lane: LaneState, unit: str, io_bound: bool) -> str | None:
+    """Why a finished lane's answer is wrong, in words."""
+    if lane.correct is not False:
+        return None
+    if io_bound and lane.answer is not None and lane.expected is not None and lane.answer < lane.expected:
+        return f"{lane.expected - lane.answer:,} of {lane.expected:,} {unit} failed"
+    return f"wrong answer: got {lane.answer:,}, expected {lane.expected:,}"
+
+
+class Race:
+    def __init__(self, config: RaceConfig, sampler: Sampler | None = None, python: str | None = None):
+        self.config = validate(config)
+        self.workload = WORKLOADS[config.workload]
+        self.python = python
+        self._own_sampler = sampler is None
+        self.sampler = sampler or Sampler()
+        self._lock = threading.Lock()
+        self._cancel = threading.Event()
+        self._done = threading.Event()
+        self._state = RaceState(
+            config=self.config,
+            machine=machine_facts(),
+            lanes=[LaneState(runner=name, total=self.config.effective_size) for name in self.config.runners],
+        )
+        self._lanes: list[LaneProcess] = []
+        self._thread: threading.Thread | None = None
+        self._started_at = 0.0
+        self._ended_at = 0.0
+
+    # -- the public API -------------------------------------------------------------------
+    def start(self) -> "Race":
+        self._started_at = time.monotonic()
+        self.sampler.start()
+        self._thread = threading.Thread(target=self._orchestrate, name="tuiconc-race", daemon=True)
+        self._thread.start()
+        return self
+
+    def run(self) -> RaceState:
+        """Start, wait for the end, and return the final state."""
+        self.start()
+        self.wait()
+        return self.snapshot()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def cancel(self, wait: bool = True) -> None:
+        """End every process of every lane; with wait, return once they are all gone."""
+        self._cancel.set()
+        with self._lock:
+            lanes = list(self._lanes)
+        for lane in lanes:
+            lane.kill()
+        if wait and self._thread is not None:
+            self._thread.join()
+
+    def snapshot(self) -> RaceState:
+        now = time.monotonic()
+        with self._lock:
+            state = copy.deepcopy(self._state)
+            processes = {lane.state.runner: lane for lane in self._lanes}
+        state.elapsed_s = (self._ended_at or now) - self._started_at if self._started_at else 0.0
+        for lane in state.lanes:
+            process = processes.get(lane.runner)
+            if process is None:
+                continue
+            lane.elapsed_s = lane.wall_s if lane.status == "finished" else process.elapsed(now)
+            if lane.active and lane.pid:
+                tree = self.sampler.tree(lane.pid)
+                lane.cores_now, lane.rss_mb_now = tree.cores_now, tree.rss_bytes / MB
+        derive_figures(state.lanes, state.machine["usable_cpus"], self.config.mode, self.workload.kind == "io")
+        return state
+
+    # -- the orchestrator thread ---------------------------------------------------------
+    def _orchestrate(self) -> None:
+        server = None
+        try:
+            self._set_status("preparing")
+            expected = self.workload.expected(self.config.effective_size, self.config.options())
+            with self._lock:
+                for lane in self._state.lanes:
+                    lane.expected = expected
+            if self.config.needs_local_server and not self._cancel.is_set():
+                server = LocalServer()
+            self._set_status("running")
+            url = server.url if server else None
+            lanes = [self._make_lane(state, url) for state in self._state.lanes]
+            if self.config.mode == "together":
+                self._run_lanes(lanes)
+            else:
+                for lane in lanes:
+                    self._run_lanes([lane])
+            self._set_status("cancelled" if self._cancel.is_set() else "finished")
+        except LocalServerError as error:
+            self._fail(str(error))
+        except Exception as error:  # the race must end cleanly whatever happened
+            self._fail(f"{type(error).__name__}: {error}")
+        finally:
+            with self._lock:
+                lanes = list(self._lanes)
+            for lane in lanes:
+                if lane.process is not None and lane.process.poll() is None:
+                    lane.kill()
+                    lane.wait()
+            if server is not None:
+                server.stop()
+            if self._own_sampler:
+                self.sampler.stop()
+            self._ended_at = time.monotonic()
+            self._done.set()
+
+    def _make_lane(self, state: LaneState, url: str | None) -> LaneProcess:
+        config = {
+            "workload": self.config.workload,
+            "size": self.config.effective_size,
+            "workers": self.config.workers,
+            "runner": state.runner,
+            "start_method": self.config.start_method,
+            "options": vars(self.config.options(url)),
+        }
+        return LaneProcess(state, config, self._lock, python=self.python)
+
+    def _run_lanes(self, lanes: list[LaneProcess]) -> None:
+        for lane in lanes:
+            if self._cancel.is_set():
+                break
+            with self._lock:
+                self._lanes.append(lane)
+            lane.start()
+            self.sampler.watch(lane.process.pid)
+            if self._cancel.is_set():  # cancelled while it was starting
+                lane.kill()
+        for lane in lanes:
+            if lane.process is None:
+                with self._lock:
+                    lane.state.status = "cancelled"
+                continue
+            lane.wait()
+            tree = self.sampler.unwatch(lane.process.pid)
+            self._settle(lane, tree.peak_rss_bytes)
+
+    def _settle(self, lane: LaneProcess, sampled_peak_rss: int) -> None:
+        with self._lock:
+            state = lane.state
+            if state.status == "finished":
+                state.peak_rss_mb = max(state.peak_rss_mb or 0.0, sampled_peak_rss / MB)
+                state.error = shortfall(state, self.workload.unit, self.workload.kind == "io")
+
+    def _set_status(self, status: str) -> None:
+        with self._lock:
+            self._state.status = status
+
+    def _fail(self, message: str) -> None:
+        with self._lock:
+            self._state.status = "failed"
+            self._state.error = message
+            for lane in self._state.lanes:
+                if not lane.ended:
+                    lane.status = "cancelled"
+
+
+def available_runners() -> list[str]:
+    return [name for name, runner in RUNNERS.items() if runner.unavailable_reason() is None]

@@ -1,0 +1,140 @@
+"""The one psutil sampler: per-core utilisation and each lane's process-tree CPU and memory.
+
+One thread, a few samples a second. psutil keeps cpu_percent baselines per caller, so
+everything that wants these figures reads them from here instead of asking psutil itself.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+import time
+from dataclasses import dataclass, field
+
+import psutil
+
+from tuiconc import settings
+from tuiconc.machine import usable_cpu_ids
+
+
+@dataclass
+class TreeSample:
+    """A process and all its descendants."""
+
+    cores_now: float = 0.0  # CPU seconds per second over the last interval
+    rss_bytes: int = 0
+    peak_rss_bytes: int = 0
+    cpu_s: float = 0.0
+
+
+@dataclass
+class Sample:
+    cpu_ids: list[int] = field(default_factory=list)
+    cores: list[float] = field(default_factory=list)  # percent per usable CPU
+    history: list[list[float]] = field(default_factory=list)
+    trees: dict[int, TreeSample] = field(default_factory=dict)
+
+    @property
+    def total_percent(self) -> float:
+        return sum(self.cores) / len(self.cores) if self.cores else 0.0
+
+
+def _tree_cpu_and_rss(root: psutil.Process) -> tuple[float, int]:
+    """Children already reaped count through their parent's children_* times, so the sum only grows."""
+    cpu, rss = 0.0, 0
+    try:
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return cpu, rss
+    for process in processes:
+        try:
+            with process.oneshot():
+                times = process.cpu_times()
+                cpu += times.user + times.system + times.children_user + times.children_system
+                rss += process.memory_info().rss
+        except psutil.Error:
+            continue
+    return cpu, rss
+
+
+class Sampler:
+    def __init__(self, hz: float = settings.SAMPLE_HZ, history: int = settings.CORE_HISTORY):
+        self.interval = 1 / hz
+        self.cpu_ids = usable_cpu_ids()
+        self._history = [collections.deque([0.0] * history, maxlen=history) for _ in self.cpu_ids]
+        self._cores = [0.0] * len(self.cpu_ids)
+        self._trees: dict[int, TreeSample] = {}
+        self._roots: dict[int, psutil.Process] = {}
+        self._last: dict[int, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "Sampler":
+        if self._thread is None:
+            psutil.cpu_percent(percpu=True)  # the first reading only sets the baseline
+            self._thread = threading.Thread(target=self._loop, name="tuiconc-sampler", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def watch(self, pid: int) -> None:
+        try:
+            process = psutil.Process(pid)
+        except psutil.Error:
+            return
+        with self._lock:
+            self._roots[pid] = process
+            self._trees[pid] = TreeSample()
+        self._sample_tree(pid, process)
+
+    def unwatch(self, pid: int) -> TreeSample:
+        with self._lock:
+            self._roots.pop(pid, None)
+            self._last.pop(pid, None)
+            return self._trees.pop(pid, TreeSample())
+
+    def tree(self, pid: int) -> TreeSample:
+        with self._lock:
+            sample = self._trees.get(pid)
+            return TreeSample(**vars(sample)) if sample else TreeSample()
+
+    def snapshot(self) -> Sample:
+        with self._lock:
+            return Sample(
+                cpu_ids=list(self.cpu_ids),
+                cores=list(self._cores),
+                history=[list(h) for h in self._history],
+                trees={pid: TreeSample(**vars(t)) for pid, t in self._trees.items()},
+            )
+
+    def _sample_tree(self, pid: int, root: psutil.Process) -> None:
+        cpu, rss = _tree_cpu_and_rss(root)
+        now = time.monotonic()
+        with self._lock:
+            tree = self._trees.get(pid)
+            if tree is None:
+                return
+            last = self._last.get(pid)
+            if last is not None and now > last[1]:
+                tree.cores_now = max(0.0, (cpu - last[0]) / (now - last[1]))
+            self._last[pid] = (cpu, now)
+            tree.cpu_s = max(tree.cpu_s, cpu)
+            tree.rss_bytes = rss
+            tree.peak_rss_bytes = max(tree.peak_rss_bytes, rss)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            per_cpu = psutil.cpu_percent(percpu=True)
+            cores = [per_cpu[i] if i < len(per_cpu) else 0.0 for i in self.cpu_ids]
+            with self._lock:
+                self._cores = cores
+                for history, value in zip(self._history, cores):
+                    history.append(value)
+                roots = list(self._roots.items())
+            for pid, root in roots:
+                self._sample_tree(pid, root)

@@ -1,0 +1,31 @@
+"""Every tunable number in one place: refresh rates, caps and defaults."""
+
+# Arena → front end: progress messages per second per lane, whatever the task count.
+PROGRESS_HZ = 30
+# The one psutil sampler: per-core and per-lane CPU, memory.
+SAMPLE_HZ = 4
+# Samples of history kept per core for the sparklines.
+CORE_HISTORY = 60
+# Lanes run at lower priority than the front end so the UI never starves.
+ARENA_NICE = 5
+
+# CPU workloads split into many small chunks so no worker idles at the end.
+CHUNKS_PER_WORKER = 8
+MIN_CHUNKS = 16
+# A hot loop reports progress once per this many iterations.
+PROGRESS_BLOCK = 2048
+
+DEFAULT_WORKERS = 4
+MAX_WORKERS = 10_000
+MAX_PROCESS_WORKERS = 256
+DEFAULT_RUNNERS = ("sequential", "threading", "asyncio", "multiprocessing")
+
+# I/O workload options.
+DEFAULT_LATENCY_MS = 100
+MAX_LATENCY_MS = 60_000
+DEFAULT_PAYLOAD_BYTES = 1024
+MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
+HTTP_TIMEOUT_S = 30.0
+
+# Cancellation: how long a lane's process group gets between SIGKILL and our check.
+CANCEL_DEADLINE_S = 1.0

@@ -1,0 +1,58 @@
+"""Starting tuiconc's own child processes and ending them, group and all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+
+PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+def launch(module: str, *args: str, python: str | None = None) -> subprocess.Popen:
+    """Run `python -m module args…` in a new process group, talking over pipes.
+
+    Its stdin stays open for as long as we live: that is the child's lifeline.
+    """
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+    return subprocess.Popen(
+        [python or sys.executable, "-m", module, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env=env,
+        text=True,
+        bufsize=1,
+    )
+
+
+def end_group(process: subprocess.Popen, timeout: float = 1.0) -> None:
+    """SIGKILL the child's whole process group, and any descendant that left it; then reap it."""
+    try:
+        stragglers = psutil.Process(process.pid).children(recursive=True)
+    except psutil.Error:
+        stragglers = []
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    for child in stragglers:
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        pass
+    if process.stdin:
+        try:
+            process.stdin.close()
+        except OSError:
+            pass

@@ -1,0 +1,99 @@
+"""What every workload is: a job of `size` units split into tasks, with a known answer."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from tuiconc import settings
+
+# A task is a half-open range of units [start, stop).
+Task = tuple[int, int]
+# Hot loops call this with the number of units just done (a per-worker counter, no lock).
+Bump = Callable[[int], None]
+
+KINDS = {
+    "cpu": "CPU, pure Python (holds the GIL)",
+    "cpu-nogil": "CPU in C code that releases the GIL",
+    "io": "I/O-bound (waiting)",
+}
+
+
+def plan_tasks(units: int, workers: int, one_unit_per_task: bool = False) -> list[Task]:
+    """Split [0, units) into contiguous tasks covering every unit exactly once.
+
+    CPU work gets many more chunks than workers, handed out on demand, so a worker
+    that drew cheap numbers takes the next chunk instead of idling while the one with
+    the costly (larger) primes finishes. I/O work gets one unit per task so that K
+    workers really have K requests in flight.
+    """
+    if units <= 0:
+        return []
+    if one_unit_per_task:
+        return [(i, i + 1) for i in range(units)]
+    chunks = min(units, max(settings.MIN_CHUNKS, workers * settings.CHUNKS_PER_WORKER))
+    base, extra = divmod(units, chunks)
+    tasks, start = [], 0
+    for i in range(chunks):
+        stop = start + base + (1 if i < extra else 0)
+        tasks.append((start, stop))
+        start = stop
+    return tasks
+
+
+@dataclass(frozen=True)
+class Options:
+    """Workload options; only I/O workloads read them."""
+
+    latency_ms: int = settings.DEFAULT_LATENCY_MS
+    payload_bytes: int = settings.DEFAULT_PAYLOAD_BYTES
+    url: str | None = None
+
+
+class Workload:
+    name: str = ""
+    kind: str = "cpu"
+    default_size: int = 1
+    max_size: int = 1
+    unit: str = "units"
+    description: str = ""
+    one_unit_per_task = False
+
+    @property
+    def releases_gil(self) -> bool:
+        return self.kind != "cpu"
+
+    def plan(self, size: int, workers: int) -> list[Task]:
+        return plan_tasks(size, workers, self.one_unit_per_task)
+
+    def run_task(self, task: Task, bump: Bump, options: Options, resource: Any = None) -> int:
+        raise NotImplementedError
+
+    async def arun_task(self, task: Task, bump: Bump, options: Options, resource: Any = None) -> int:
+        """Under asyncio a CPU task just runs: nothing in it awaits, so nothing else can run."""
+        return self.run_task(task, bump, options)
+
+    def prepare(self, asynchronous: bool) -> None:
+        """Imports and set-up done before the clock starts, so they are not timed as work."""
+
+    def async_resource(self, options: Options, concurrency: int) -> contextlib.AbstractAsyncContextManager:
+        """Something every async task of one lane shares (an HTTP session)."""
+        return contextlib.nullcontext()
+
+    def combine(self, partials: Sequence[int]) -> int:
+        return sum(partials)
+
+    def expected(self, size: int, options: Options) -> int:
+        raise NotImplementedError
+
+    def describe(self) -> dict:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "releases_gil": self.releases_gil,
+            "default_size": self.default_size,
+            "max_size": self.max_size,
+            "unit": self.unit,
+            "description": self.description,
+        }
