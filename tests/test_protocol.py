@@ -1,0 +1,25 @@
+import pytest
+
+from tuiconc import protocol
+
+MESSAGES = [
+    protocol.Started(pid=1, python="3.11.7", implementation="CPython", gil_enabled=True, runner="threading",
+                     workers=4, start_method=None, total=100),
+    protocol.Progress(done=5, per_worker=[1, 2, 2, 0]),
+    protocol.Finished(answer=78498, wall_s=1.5, first_task_at=12.0, cpu_s=1.4, peak_rss_bytes=1 << 20),
+    protocol.Error(message="worker process 7 was killed by SIGKILL"),
+]
+
+
+@pytest.mark.parametrize("message", MESSAGES, ids=lambda m: type(m).__name__)
+def test_messages_survive_a_round_trip(message):
+    line = protocol.encode(message)
+    assert line.endswith("\n") and line.count("\n") == 1
+    assert protocol.decode(line) == message
+
+
+@pytest.mark.parametrize("line", ["", "not json", "[]", '{"v":1,"type":"nope"}', '{"v":1,"type":"progress"}',
+                                  '{"v":99,"type":"error","message":"x"}', '{"type":"error","message":"x"}'])
+def test_anything_else_is_a_protocol_error(line):
+    with pytest.raises(protocol.ProtocolError):
+        protocol.decode(line)

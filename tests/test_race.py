@@ -1,0 +1,149 @@
+"""The race API: modes, derived figures, cancellation, failing lanes, the arena's message rate."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from tuiconc import protocol, settings
+from tuiconc.config import ConfigError, RaceConfig
+from tuiconc.race import Race, derive_figures, ideal_speedup
+from tuiconc.lane import LaneState
+
+from conftest import living, wait_until
+
+JSON_LANE_KEYS = {"runner", "status", "answer", "expected", "correct", "wall_s", "startup_s", "cpu_s", "cores",
+                  "speedup", "efficiency", "peak_rss_mb", "workers", "error"}
+
+
+def test_an_isolated_race_runs_one_lane_at_a_time():
+    config = RaceConfig(workload="sleep", size=4, workers=4, latency_ms=150, mode="isolated",
+                        runners=("sequential", "threading"))
+    race = Race(config).start()
+    seen_together = False
+    while not race.wait(0.02):
+        lanes = race.snapshot().lanes
+        seen_together |= all(lane.active for lane in lanes)
+    state = race.snapshot()
+    assert not seen_together
+    assert [lane.status for lane in state.lanes] == ["finished", "finished"]
+    assert state.lane("threading").place == 1 and state.lane("sequential").place == 2
+
+
+def test_a_race_reports_the_json_contract():
+    state = Race(RaceConfig(workload="countdown", size=100_000, workers=2,
+                            runners=("sequential", "threading"))).run()
+    document = json.loads(json.dumps(state.to_json()))
+    assert set(document) >= {"tuiconc", "machine", "config", "lanes"}
+    assert set(document["machine"]) >= {"python", "implementation", "gil_enabled", "logical_cpus", "usable_cpus",
+                                        "platform"}
+    assert document["config"] == {"workload": "countdown", "size": 100_000, "workers": 2, "mode": "together",
+                                  "start_method": config_start_method()}
+    for lane in document["lanes"]:
+        assert set(lane) >= JSON_LANE_KEYS
+    sequential = document["lanes"][0]
+    assert sequential["speedup"] == 1.0 and sequential["efficiency"] == 1.0
+
+
+def config_start_method():
+    return RaceConfig().start_method
+
+
+def test_speedup_and_efficiency_come_from_the_sequential_lane():
+    lanes = [LaneState("sequential", status="finished", wall_s=4.0, workers=1, finished_at=3.0),
+             LaneState("multiprocessing", status="finished", wall_s=1.0, workers=8, finished_at=2.0),
+             LaneState("threading", status="failed", workers=4)]
+    derive_figures(lanes, usable_cpus=4, mode="together", io_bound=False)
+    assert lanes[1].speedup == 4.0 and lanes[1].efficiency == 1.0
+    assert lanes[1].place == 1 and lanes[0].place == 2 and lanes[2].place is None
+    assert lanes[2].speedup is None
+
+
+def test_ideal_speedup_is_bounded_by_cores_only_for_cpu_work():
+    assert ideal_speedup(100, 2, io_bound=True) == 100
+    assert ideal_speedup(100, 2, io_bound=False) == 2
+    assert ideal_speedup(1, 8, io_bound=False) == 1
+
+
+def test_without_a_sequential_lane_there_is_no_speedup():
+    state = Race(RaceConfig(workload="sleep", size=2, latency_ms=1, runners=("threading",))).run()
+    assert state.lanes[0].speedup is None
+
+
+def lane_tree_pids(race) -> set[int]:
+    pids = set()
+    for lane in race.snapshot().lanes:
+        if lane.pid:
+            try:
+                root = psutil.Process(lane.pid)
+                pids |= {root.pid, *(p.pid for p in root.children(recursive=True))}
+            except psutil.NoSuchProcess:
+                pass
+    return pids
+
+
+@pytest.mark.parametrize("mode", ["together", "isolated"])
+def test_cancel_ends_every_lane_process_within_a_second(mode):
+    config = RaceConfig(workload="countdown", size=5_000_000_000, workers=2, mode=mode,
+                        runners=("sequential", "threading", "multiprocessing", "processpool"))
+    race = Race(config).start()
+    wait_until(lambda: any(lane.done > 0 for lane in race.snapshot().lanes), timeout=30)
+    pids = lane_tree_pids(race)
+    assert pids
+    started = time.monotonic()
+    race.cancel()
+    took = time.monotonic() - started
+    assert not living(pids)
+    assert took < settings.CANCEL_DEADLINE_S + 1.0  # generous: the machine is shared; the benchmark has the figure
+    state = race.snapshot()
+    assert state.status == "cancelled"
+    assert all(lane.status == "cancelled" for lane in state.lanes)
+
+
+def test_a_killed_worker_fails_its_lane_readably_and_the_others_finish():
+    config = RaceConfig(workload="countdown", size=30_000_000, workers=2, mode="together",
+                        runners=("multiprocessing", "processpool", "threading"))
+    race = Race(config).start()
+
+    def pool_workers():
+        lane = race.snapshot().lane("multiprocessing")
+        if not lane.pid or lane.done == 0:
+            return None
+        workers = [p for p in psutil.Process(lane.pid).children() if "forkserver" not in " ".join(p.cmdline())]
+        grandchildren = [c for p in psutil.Process(lane.pid).children() for c in p.children()]
+        return grandchildren or workers
+
+    victim = wait_until(pool_workers, timeout=30)[0]
+    os.kill(victim.pid, signal.SIGKILL)
+    assert race.wait(60), "the race hung after a worker was killed"
+    state = race.snapshot()
+    failed = state.lane("multiprocessing")
+    assert failed.status == "failed"
+    assert "killed by SIGKILL" in failed.error and str(victim.pid) in failed.error
+    assert state.lane("threading").status == "finished" and state.lane("threading").correct
+    assert state.lane("processpool").status == "finished"
+
+
+def test_a_bad_config_never_starts_anything():
+    with pytest.raises(ConfigError, match="workers must be at least 1"):
+        Race(RaceConfig(workers=0))
+
+
+def test_progress_is_batched_whatever_the_task_count():
+    """A million tiny tasks still produce at most ~PROGRESS_HZ progress messages a second."""
+    config = json.dumps({"workload": "sleep", "size": 200_000, "workers": 1000, "runner": "asyncio",
+                         "options": {"latency_ms": 0}})
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "tuiconc.arena", config], capture_output=True, text=True,
+                            timeout=120, stdin=subprocess.DEVNULL)
+    took = time.monotonic() - started
+    messages = [protocol.decode(line) for line in result.stdout.splitlines()]
+    progress = [m for m in messages if isinstance(m, protocol.Progress)]
+    assert isinstance(messages[-1], protocol.Finished) and messages[-1].answer == 200_000
+    assert progress[-1].done == 200_000
+    assert len(progress) <= settings.PROGRESS_HZ * took + 2
