@@ -84,17 +84,14 @@ class Countdown(Workload):
 
     def run_task(self, task: Task, bump: Bump, options: Options, resource=None) -> int:
         start, stop = task
-        steps = 0
-        remaining = stop - start
-        while remaining > 0:
-            block = min(PROGRESS_BLOCK, remaining)
-            n = block
-            while n > 0:
+        n = stop
+        while n > start:
+            floor = max(start, n - PROGRESS_BLOCK)
+            done = n - floor
+            while n > floor:
                 n -= 1
-            remaining -= block
-            steps += block
-            bump(block)
-        return steps
+            bump(done)
+        return stop - start
 
     def expected(self, size: int, options: Options) -> int:
         return size

@@ -1,0 +1,96 @@
+"""Instrumentation overhead: a sequential lane vs the same work in a bare Python script.
+
+    python benchmarks/overhead.py [--rounds 5]
+
+Runs them alternately, `rounds` times each, and prints median wall times and ratios per CPU
+workload (target: lane / bare ≤ 1.05). Two bare scripts: the plain loop as a person would
+write it, and the workload's own function called once with a no-op progress callback (so the
+second ratio is the cost of the arena, the task plan and the progress board alone). The lane's
+wall time is the arena's own figure (first task to last result); the bare ones are timed
+around the call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+
+from common import median, print_machine
+
+from tuiconc.config import RaceConfig
+from tuiconc.race import Race
+
+# The plain loops, in a function as the workloads are (module-level code runs slower).
+BARE = {
+    "primes": """
+    found = 0
+    for n in range(N):
+        if is_prime(n):
+            found += 1
+""",
+    "sum-squares": """
+    total = 0
+    for i in range(N):
+        total += i * i
+""",
+    "countdown": """
+    n = N
+    while n > 0:
+        n -= 1
+""",
+}
+
+TIMER = """
+import json, sys, time
+from tuiconc.workloads.cpu import is_prime
+def work(N):
+{body}
+N = int(sys.argv[1])
+started = time.perf_counter()
+work(N)
+print(json.dumps(time.perf_counter() - started))
+"""
+
+
+FUNCTION = """
+    from tuiconc.workloads import WORKLOADS, Options
+    WORKLOADS[{name!r}].run_task((0, N), lambda done: None, Options())
+"""
+
+
+def bare_wall_s(workload: str, size: int, plain_loop: bool) -> float:
+    script = TIMER.format(body=BARE[workload] if plain_loop else FUNCTION.format(name=workload))
+    out = subprocess.run([sys.executable, "-c", script, str(size)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def lane_wall_s(workload: str, size: int) -> float:
+    state = Race(RaceConfig(workload=workload, size=size, runners=("sequential",), mode="isolated")).run()
+    lane = state.lanes[0]
+    assert lane.correct, lane.error
+    return lane.wall_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    print_machine()
+    print(f"median of {args.rounds} rounds; target: lane / bare ≤ 1.05")
+    print(f"{'workload':<12} {'size':>11} {'bare loop':>10} {'bare call':>10} {'lane':>8} "
+          f"{'lane/loop':>10} {'lane/call':>10}")
+    for workload, size in (("primes", 1_000_000), ("sum-squares", 30_000_000), ("countdown", 50_000_000)):
+        loop, call, lane = [], [], []
+        for _ in range(args.rounds):
+            loop.append(bare_wall_s(workload, size, plain_loop=True))
+            call.append(bare_wall_s(workload, size, plain_loop=False))
+            lane.append(lane_wall_s(workload, size))
+        loop_s, call_s, lane_s = median(loop), median(call), median(lane)
+        print(f"{workload:<12} {size:>11,} {loop_s:>9.3f}s {call_s:>9.3f}s {lane_s:>7.3f}s "
+              f"{lane_s / loop_s:>10.3f} {lane_s / call_s:>10.3f}")
+
+
+if __name__ == "__main__":
+    main()
