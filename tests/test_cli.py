@@ -90,7 +90,7 @@ def test_race_for_people_prints_a_results_table(tuiconc_cmd, cli_env):
     assert "Results (isolated mode)" in result.stdout and "asyncio" in result.stdout and "✓" in result.stdout
 
 
-@pytest.mark.parametrize("signum,exit_code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize("signum,exit_code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_an_interrupted_race_cleans_up_and_exits(tuiconc_cmd, cli_env, signum, exit_code):
     cli = subprocess.Popen([*tuiconc_cmd, "race", "--workload", "countdown", "--size", "5000000000",
                             "--runners", "threading,multiprocessing", "--mode", "together", "--json"],

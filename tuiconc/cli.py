@@ -16,7 +16,7 @@ from tuiconc.machine import default_start_method, machine_facts
 from tuiconc.runners import RUNNERS
 from tuiconc.workloads import KINDS, WORKLOADS
 
-EXIT_OK, EXIT_LANE_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+EXIT_OK, EXIT_LANE_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -27,7 +27,16 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP: handled like Ctrl-C, with its own exit code."""
+    """SIGTERM or SIGHUP: handled like Ctrl-C."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def exit_code_for(interrupt: KeyboardInterrupt) -> int:
+    """The shell's convention, 128 + the signal: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP."""
+    return 128 + (interrupt.signum if isinstance(interrupt, Terminated) else signal.SIGINT)
 
 
 def whole_number(text: str) -> int:
@@ -127,7 +136,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _raise_terminated(signum, frame):
-    raise Terminated()
+    raise Terminated(signum)
 
 
 def cmd_race(config: RaceConfig, as_json: bool) -> int:
@@ -137,13 +146,15 @@ def cmd_race(config: RaceConfig, as_json: bool) -> int:
     try:
         race.start()
         if as_json:
-            race.wait()
+            # Short waits: a signal may land on another thread, and only a waking main thread runs its handler.
+            while not race.wait(0.1):
+                pass
         else:
             _show_live(race)
     except KeyboardInterrupt as interrupt:
         race.cancel()
         print("tuiconc: race cancelled; every lane process has ended", file=sys.stderr)
-        return EXIT_TERMINATED if isinstance(interrupt, Terminated) else EXIT_INTERRUPTED
+        return exit_code_for(interrupt)
     state = race.snapshot()
     if as_json:
         print(json.dumps(state.to_json(), indent=2))
