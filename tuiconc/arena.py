@@ -30,13 +30,44 @@ def send(message: protocol.Message) -> None:
         os.write(sys.stdout.fileno(), line)
 
 
-def _report_progress(board, total: int, stop: threading.Event) -> None:
-    last = None
-    while not stop.wait(1 / settings.PROGRESS_HZ):
-        per_worker = board.read()
-        if per_worker != last:
-            send(protocol.Progress(done=min(total, sum(per_worker)), per_worker=per_worker))
-            last = per_worker
+# The timeline is drained this many buckets behind now: a worker preempted between reading
+# the clock and marking its bucket still lands in a bucket not yet sent.
+DRAIN_LAG_BUCKETS = 50
+
+
+class Reporter:
+    """Sends progress and timeline activity, batched to at most PROGRESS_HZ messages a second."""
+
+    def __init__(self, board, total: int):
+        self.board, self.total = board, total
+        self.last_counts: list[int] | None = None
+        self.drained_to = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="tuiconc-reporter", daemon=True)
+
+    def _loop(self) -> None:
+        while not self.stop.wait(1 / settings.PROGRESS_HZ):
+            self.report(self.board.current_bucket() - DRAIN_LAG_BUCKETS)
+
+    def report(self, drain_to: int) -> None:
+        counts = self.board.read()
+        if counts != self.last_counts:
+            send(protocol.Progress(done=min(self.total, sum(counts)), per_worker=counts))
+            self.last_counts = counts
+        if drain_to > self.drained_to:
+            activity = self.board.drain_activity(self.drained_to, drain_to)
+            self.drained_to = drain_to
+            if activity:
+                send(protocol.Activity(workers={str(slot): pairs for slot, pairs in activity.items()}))
+
+    def __enter__(self) -> "Reporter":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.report(self.board.current_bucket() + 1)  # every worker is done: send the rest
 
 
 def _self_peak_rss_bytes() -> int:
@@ -55,23 +86,18 @@ def run_lane(config: dict) -> int:
     workers = runner.worker_count(config["workers"], len(tasks))
     job = Job(workload, options, tasks, workers, start_method, runner.make_board(workers, start_method))
     send(protocol.Started(pid=os.getpid(), runner=runner.name, workers=workers, start_method=start_method,
-                          total=config["size"], **interpreter_facts()))
+                          total=config["size"], origin=job.board.origin, bucket_s=settings.TIMELINE_BUCKET_S,
+                          switch_interval_s=sys.getswitchinterval(), **interpreter_facts()))
 
     workload.prepare(asynchronous=runner.asynchronous)
-    stop = threading.Event()
-    reporter = threading.Thread(target=_report_progress, args=(job.board, config["size"], stop), daemon=True)
-    reporter.start()
-    cpu_before, started = time.process_time(), time.monotonic()
-    try:
-        partials = runner.run(job)
-    finally:
-        ended, cpu_after = time.monotonic(), time.process_time()
-        stop.set()
-        reporter.join()
+    with Reporter(job.board, config["size"]):
+        cpu_before, started = time.process_time(), time.monotonic()
+        try:
+            partials = runner.run(job)
+        finally:
+            ended, cpu_after = time.monotonic(), time.process_time()
     # The work's wall time runs from its first task; creating workers before that is start-up.
     first_task_at = job.board.first_task[0] or started
-    per_worker = job.board.read()
-    send(protocol.Progress(done=min(config["size"], sum(per_worker)), per_worker=per_worker))
     send(protocol.Finished(
         answer=workload.combine(partials),
         wall_s=ended - first_task_at,

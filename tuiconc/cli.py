@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 
@@ -48,6 +49,17 @@ def whole_number(text: str) -> int:
     if value != value or value in (float("inf"), float("-inf")) or int(value) != value:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
     return int(value)
+
+
+def writable_file(text: str) -> str:
+    folder = os.path.dirname(os.path.abspath(text))
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"folder {folder!r} does not exist")
+    if os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder; give a file name")
+    if not os.access(folder, os.W_OK):
+        raise argparse.ArgumentTypeError(f"cannot write in {folder!r}")
+    return text
 
 
 def runner_list(text: str) -> tuple[str, ...]:
@@ -104,6 +116,8 @@ def build_parsers() -> tuple[OneLineParser, OneLineParser, OneLineParser]:
     race = OneLineParser(prog="tuiconc race", description="Race execution models headless.")
     add_race_options(race)
     race.add_argument("--json", action="store_true", help="print one JSON document on stdout instead of live bars")
+    race.add_argument("--trace", metavar="FILE", type=writable_file,
+                      help="also write the worker timeline as a Chrome trace (open it in Perfetto or chrome://tracing)")
 
     listing = OneLineParser(prog="tuiconc list", description="List workloads and runners.")
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -139,7 +153,7 @@ def _raise_terminated(signum, frame):
     raise Terminated(signum)
 
 
-def cmd_race(config: RaceConfig, as_json: bool) -> int:
+def cmd_race(config: RaceConfig, as_json: bool, trace_path: str | None = None) -> int:
     from tuiconc.race import Race
 
     race = Race(config)
@@ -156,6 +170,8 @@ def cmd_race(config: RaceConfig, as_json: bool) -> int:
         print("tuiconc: race cancelled; every lane process has ended", file=sys.stderr)
         return exit_code_for(interrupt)
     state = race.snapshot()
+    if trace_path:
+        race.write_trace(trace_path)
     if as_json:
         print(json.dumps(state.to_json(), indent=2))
     else:
@@ -197,7 +213,7 @@ def main(argv: list[str]) -> int:
             return cmd_list(list_parser.parse_args(argv[1:]))
         if argv and argv[0] == "race":
             args = race_parser.parse_args(argv[1:])
-            return cmd_race(config_from(args, default_mode="isolated"), args.json)
+            return cmd_race(config_from(args, default_mode="isolated"), args.json, args.trace)
         args = app_parser.parse_args(argv)
         config = config_from(args, default_mode="together")
     except ConfigError as error:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from tuiconc import protocol
 from tuiconc.spawn import end_group, launch
+from tuiconc.timeline import Timeline
 
 STATUSES = ("waiting", "starting", "running", "finished", "failed", "cancelled")
 MB = 1024 * 1024
@@ -76,8 +77,10 @@ def _exit_reason(returncode: int, stderr_tail: list[str]) -> str:
 class LaneProcess:
     """Runs one arena and folds its messages into a LaneState; the lock is the race's."""
 
-    def __init__(self, state: LaneState, config: dict, lock: threading.Lock, python: str | None = None):
+    def __init__(self, state: LaneState, config: dict, lock: threading.Lock, timeline: Timeline,
+                 python: str | None = None):
         self.state = state
+        self.timeline = timeline
         self.config = config
         self.lock = lock
         self.python = python
@@ -114,6 +117,9 @@ class LaneProcess:
             except protocol.ProtocolError:
                 self._stderr_tail.append(line)
                 continue
+            if isinstance(message, protocol.Activity):
+                self.timeline.add(self.state.runner, message.workers)
+                continue
             with self.lock:
                 self._apply(message)
 
@@ -126,6 +132,7 @@ class LaneProcess:
             state.start_method = message.start_method
             state.python = message.python
             state.gil_enabled = message.gil_enabled
+            self.timeline.begin_lane(state.runner, message.origin, message.switch_interval_s)
         elif isinstance(message, protocol.Progress):
             state.done, state.per_worker = message.done, message.per_worker
         elif isinstance(message, protocol.Finished):

@@ -56,6 +56,7 @@ def machine_facts() -> dict:
         "logical_cpus": os.cpu_count() or 1,
         "usable_cpus": usable_cpus(),
         "platform": platform.platform(terse=True),
+        "switch_interval_ms": sys.getswitchinterval() * 1000,
     }
 
 

@@ -21,6 +21,9 @@ class Started:
     workers: int
     start_method: str | None
     total: int
+    origin: float  # time.monotonic() of timeline bucket 0; the clock is system-wide
+    bucket_s: float
+    switch_interval_s: float  # sys.getswitchinterval(): how often the GIL changes hands at most
 
 
 @dataclass
@@ -29,6 +32,13 @@ class Progress:
 
     done: int
     per_worker: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Activity:
+    """Timeline: per traced worker, [bucket, units done] for each bucket it executed in."""
+
+    workers: dict[str, list[list[int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -45,8 +55,8 @@ class Error:
     message: str
 
 
-MESSAGES = {cls.__name__.lower(): cls for cls in (Started, Progress, Finished, Error)}
-Message = Started | Progress | Finished | Error
+MESSAGES = {cls.__name__.lower(): cls for cls in (Started, Progress, Activity, Finished, Error)}
+Message = Started | Progress | Activity | Finished | Error
 
 
 class ProtocolError(ValueError):

@@ -14,13 +14,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from tuiconc import __version__
+from tuiconc import __version__, settings
 from tuiconc.config import RaceConfig, validate
 from tuiconc.lane import MB, LaneProcess, LaneState
 from tuiconc.localserver import LocalServer, LocalServerError
 from tuiconc.machine import machine_facts
 from tuiconc.runners import RUNNERS
 from tuiconc.sampler import Sampler
+from tuiconc.timeline import Timeline
+from tuiconc.trace import write_trace
 from tuiconc.workloads import WORKLOADS
 
 RACE_STATUSES = ("ready", "preparing", "running", "finished", "cancelled", "failed")
@@ -100,6 +102,7 @@ class Race:
             lanes=[LaneState(runner=name, total=self.config.effective_size) for name in self.config.runners],
         )
         self._lanes: list[LaneProcess] = []
+        self.timeline = Timeline(time.monotonic(), settings.TIMELINE_BUCKET_S)
         self._thread: threading.Thread | None = None
         self._started_at = 0.0
         self._ended_at = 0.0
@@ -107,6 +110,7 @@ class Race:
     # -- the public API -------------------------------------------------------------------
     def start(self) -> "Race":
         self._started_at = time.monotonic()
+        self.timeline = Timeline(self._started_at, settings.TIMELINE_BUCKET_S)
         self.sampler.start()
         self._thread = threading.Thread(target=self._orchestrate, name="tuiconc-race", daemon=True)
         self._thread.start()
@@ -151,6 +155,10 @@ class Race:
                 lane.cores_now, lane.rss_mb_now = tree.cores_now, tree.rss_bytes / MB
         derive_figures(state.lanes, state.machine["usable_cpus"], self.config.mode, self.workload.kind == "io")
         return state
+
+    def write_trace(self, path: str) -> None:
+        """The worker timeline as a Chrome trace file (opens in Perfetto)."""
+        write_trace(self.timeline, path, {name: RUNNERS[name].worker_noun for name in self.config.runners})
 
     # -- the orchestrator thread ---------------------------------------------------------
     def _orchestrate(self) -> None:
@@ -199,7 +207,7 @@ class Race:
             "start_method": self.config.start_method,
             "options": vars(self.config.options(url)),
         }
-        return LaneProcess(state, config, self._lock, python=self.python)
+        return LaneProcess(state, config, self._lock, self.timeline, python=self.python)
 
     def _run_lanes(self, lanes: list[LaneProcess]) -> None:
         for lane in lanes:

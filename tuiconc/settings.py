@@ -12,8 +12,16 @@ ARENA_NICE = 5
 # CPU workloads split into many small chunks so no worker idles at the end.
 CHUNKS_PER_WORKER = 8
 MIN_CHUNKS = 16
-# A hot loop reports progress once per this many iterations.
-PROGRESS_BLOCK = 2048
+# Hot loops report progress once per block of iterations, sized per workload to take
+# roughly 0.1-0.5 ms: fine enough for the timeline, rare enough to cost nothing.
+PRIMES_BLOCK = 256
+SUM_SQUARES_BLOCK = 8192
+COUNTDOWN_BLOCK = 16384
+
+# Worker timeline: activity in buckets of 1 ms, kept per worker in a ring the arena drains.
+TIMELINE_BUCKET_S = 0.001
+TIMELINE_RING = 1024
+TIMELINE_MAX_WORKERS = 64
 
 DEFAULT_WORKERS = 4
 MAX_WORKERS = 10_000

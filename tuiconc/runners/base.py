@@ -26,6 +26,7 @@ class Runner:
     description = ""
     uses_processes = False
     asynchronous = False
+    worker_noun = "thread"  # what one of its workers is, for the timeline
 
     def unavailable_reason(self) -> str | None:
         """None when this interpreter can run it, else why not."""

@@ -11,6 +11,7 @@ from tuiconc.runners.base import Job, Runner
 class Asyncio(Runner):
     name = "asyncio"
     description = "One event loop with up to K tasks in flight (CPU tasks never yield)."
+    worker_noun = "task"
     asynchronous = True
 
     def run(self, job: Job) -> list[int]:

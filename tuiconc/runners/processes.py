@@ -17,12 +17,12 @@ from tuiconc.workloads import Options, get_workload
 _worker: tuple | None = None
 
 
-def _init_worker(workload_name: str, options: Options, counts, first_task, next_slot) -> None:
+def _init_worker(workload_name: str, options: Options, board_parts: tuple, next_slot) -> None:
     global _worker
     with next_slot.get_lock():
         slot = next_slot.value
         next_slot.value += 1
-    board = Board(counts, first_task)
+    board = Board(*board_parts)
     _worker = (get_workload(workload_name), options, board, board.bumper(slot), time.process_time())
 
 
@@ -52,12 +52,13 @@ def _describe_exit(pid: int, exitcode: int) -> str:
 
 class _ProcessRunner(Runner):
     uses_processes = True
+    worker_noun = "process"
 
     def make_board(self, workers: int, start_method: str) -> Board:
         return Board.shared(workers, multiprocessing.get_context(start_method))
 
     def _init_args(self, job: Job, context) -> tuple:
-        return (job.workload.name, job.options, job.board.counts, job.board.first_task, context.Value("i", 0))
+        return (job.workload.name, job.options, job.board.parts(), context.Value("i", 0))
 
     @staticmethod
     def _record(job: Job, reply) -> int:

@@ -6,6 +6,7 @@ from tuiconc.runners.base import Job, Runner
 class Sequential(Runner):
     name = "sequential"
     description = "One task after another on one thread: the baseline for speedup."
+    worker_noun = "main thread"
 
     def worker_count(self, job_workers: int, task_count: int) -> int:
         return 1

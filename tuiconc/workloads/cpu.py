@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tuiconc.settings import PROGRESS_BLOCK
+from tuiconc.settings import COUNTDOWN_BLOCK, PRIMES_BLOCK, SUM_SQUARES_BLOCK
 from tuiconc.workloads.base import Bump, Options, Task, Workload
 
 
@@ -39,8 +39,8 @@ class Primes(Workload):
     def run_task(self, task: Task, bump: Bump, options: Options, resource=None) -> int:
         start, stop = task
         found = 0
-        for block in range(start, stop, PROGRESS_BLOCK):
-            block_stop = min(block + PROGRESS_BLOCK, stop)
+        for block in range(start, stop, PRIMES_BLOCK):
+            block_stop = min(block + PRIMES_BLOCK, stop)
             for n in range(block, block_stop):
                 if is_prime(n):
                     found += 1
@@ -62,8 +62,8 @@ class SumSquares(Workload):
     def run_task(self, task: Task, bump: Bump, options: Options, resource=None) -> int:
         start, stop = task
         total = 0
-        for block in range(start, stop, PROGRESS_BLOCK):
-            block_stop = min(block + PROGRESS_BLOCK, stop)
+        for block in range(start, stop, SUM_SQUARES_BLOCK):
+            block_stop = min(block + SUM_SQUARES_BLOCK, stop)
             for i in range(block, block_stop):
                 total += i * i
             bump(block_stop - block)
@@ -86,7 +86,7 @@ class Countdown(Workload):
         start, stop = task
         n = stop
         while n > start:
-            floor = max(start, n - PROGRESS_BLOCK)
+            floor = max(start, n - COUNTDOWN_BLOCK)
             done = n - floor
             while n > floor:
                 n -= 1
