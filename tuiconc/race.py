@@ -77,15 +77,6 @@ def derive_figures(lanes: list[LaneState], usable_cpus: int, mode: str, io_bound
         lane.efficiency = lane.speedup / ideal_speedup(lane.workers or 1, usable_cpus, io_bound)
 
 
-def shortfall(lane: LaneState, unit: str, io_bound: bool) -> str | None:
-    """Why a finished lane's answer is wrong, in words."""
-    if lane.correct is not False:
-        return None
-    if io_bound and lane.answer is not None and lane.expected is not None and lane.answer < lane.expected:
-        return f"{lane.expected - lane.answer:,} of {lane.expected:,} {unit} failed"
-    return f"wrong answer: got {lane.answer:,}, expected {lane.expected:,}"
-
-
 class Race:
     def __init__(self, config: RaceConfig, sampler: Sampler | None = None, python: str | None = None):
         self.config = validate(config)
@@ -233,7 +224,8 @@ class Race:
             state = lane.state
             if state.status == "finished":
                 state.peak_rss_mb = max(state.peak_rss_mb or 0.0, sampled_peak_rss / MB)
-                state.error = shortfall(state, self.workload.unit, self.workload.kind == "io")
+                if state.correct is False:
+                    state.error = self.workload.shortfall(state.answer, state.expected)
 
     def _set_status(self, status: str) -> None:
         with self._lock:

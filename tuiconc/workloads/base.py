@@ -17,6 +17,8 @@ KINDS = {
     "cpu": "CPU, pure Python (holds the GIL)",
     "cpu-nogil": "CPU in C code that releases the GIL",
     "io": "I/O-bound (waiting)",
+    "mixed": "I/O, then CPU",
+    "pitfall": "pitfall lab",
 }
 
 
@@ -49,6 +51,8 @@ class Options:
     latency_ms: int = settings.DEFAULT_LATENCY_MS
     payload_bytes: int = settings.DEFAULT_PAYLOAD_BYTES
     url: str | None = None
+    # A named variation of the workload, for the pitfall labs (e.g. "blocking", "unlocked").
+    variant: str | None = None
 
 
 class Workload:
@@ -59,10 +63,16 @@ class Workload:
     unit: str = "units"
     description: str = ""
     one_unit_per_task = False
+    needs_server = False  # talks to the local HTTP server unless given a URL
+    hidden = False  # only used by the pitfall labs, not listed as a workload of its own
 
     @property
     def releases_gil(self) -> bool:
-        return self.kind != "cpu"
+        return self.kind not in ("cpu", "pitfall")
+
+    def total_units(self, size: int) -> int:
+        """Progress units for a job of this size (what the hot loops bump)."""
+        return size
 
     def plan(self, size: int, workers: int) -> list[Task]:
         return plan_tasks(size, workers, self.one_unit_per_task)
@@ -81,8 +91,23 @@ class Workload:
         """Something every async task of one lane shares (an HTTP session)."""
         return contextlib.nullcontext()
 
+    async def arun_hybrid(self, task: Task, bump: Bump, options: Options, resource: Any, offload) -> int:
+        """The hybrid runner: awaits stay on the event loop, computing goes to a process pool.
+
+        `offload(method_name, *args)` runs `self.<method_name>(*args, bump, options)` in a pool process.
+        """
+        if self.kind == "io":
+            return await self.arun_task(task, bump, options, resource)
+        return await offload("run_task", task)
+
     def combine(self, partials: Sequence[int]) -> int:
         return sum(partials)
+
+    def shortfall(self, answer: int, expected: int) -> str:
+        """Why an answer differs from the expected one, in words."""
+        if self.kind == "io" and answer < expected:
+            return f"{expected - answer:,} of {expected:,} {self.unit} failed"
+        return f"wrong answer: got {answer:,}, expected {expected:,}"
 
     def expected(self, size: int, options: Options) -> int:
         raise NotImplementedError

@@ -30,7 +30,10 @@ class Sleep(Workload):
 
     async def arun_task(self, task: Task, bump: Bump, options: Options, resource=None) -> int:
         for _ in range(*task):
-            await asyncio.sleep(options.latency_ms / 1000)
+            if options.variant == "blocking":
+                time.sleep(options.latency_ms / 1000)  # the pitfall: the whole event loop stops here
+            else:
+                await asyncio.sleep(options.latency_ms / 1000)
             bump(1)
         return task[1] - task[0]
 
@@ -71,6 +74,7 @@ class Http(Workload):
     unit = "requests"
     description = "Each task GETs a URL (a local server tuiconc starts, answering after L ms)."
     one_unit_per_task = True
+    needs_server = True
 
     def run_task(self, task: Task, bump: Bump, options: Options, resource=None) -> int:
         ok = 0
