@@ -72,5 +72,5 @@ def test_every_workload_describes_itself():
     for workload in WORKLOADS.values():
         described = workload.describe()
         assert described["name"] and described["description"]
-        assert described["releases_gil"] == (workload.kind != "cpu")
+        assert described["releases_gil"] == (workload.kind in ("cpu-nogil", "io"))
         assert 0 < described["default_size"] <= described["max_size"]

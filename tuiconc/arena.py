@@ -84,13 +84,15 @@ def run_lane(config: dict) -> int:
     start_method = config.get("start_method") if runner.uses_processes else None
     tasks = workload.plan(config["size"], config["workers"])
     workers = runner.worker_count(config["workers"], len(tasks))
-    job = Job(workload, options, tasks, workers, start_method, runner.make_board(workers, start_method))
+    job = Job(workload, options, tasks, workers, start_method, runner.make_board(workers, start_method),
+              chunksize=chunksize(config.get("chunksize", 1), len(tasks), workers), variant=config.get("variant"))
+    total = workload.total_units(config["size"])
     send(protocol.Started(pid=os.getpid(), runner=runner.name, workers=workers, start_method=start_method,
-                          total=config["size"], origin=job.board.origin, bucket_s=settings.TIMELINE_BUCKET_S,
+                          total=total, origin=job.board.origin, bucket_s=settings.TIMELINE_BUCKET_S,
                           switch_interval_s=sys.getswitchinterval(), **interpreter_facts()))
 
     workload.prepare(asynchronous=runner.asynchronous)
-    with Reporter(job.board, config["size"]):
+    with Reporter(job.board, total):
         cpu_before, started = time.process_time(), time.monotonic()
         try:
             partials = runner.run(job)
@@ -102,17 +104,25 @@ def run_lane(config: dict) -> int:
         answer=workload.combine(partials),
         wall_s=ended - first_task_at,
         first_task_at=first_task_at,
-        cpu_s=cpu_after - cpu_before + sum(job.worker_cpu_s.values()),
-        peak_rss_bytes=_self_peak_rss_bytes() + sum(job.worker_peak_rss.values()),
+        cpu_s=cpu_after - cpu_before + sum(job.board.worker_cpu_s),
+        peak_rss_bytes=_self_peak_rss_bytes() + sum(job.board.worker_peak_rss),
+        extra=job.extra,
     ))
     return 0
+
+
+def chunksize(asked: int, tasks: int, workers: int) -> int:
+    """0 means "batch": about four chunks per worker, as multiprocessing.Pool.map chooses."""
+    return max(1, -(-tasks // (workers * 4))) if asked == 0 else asked
 
 
 def _readable(error: BaseException) -> str:
     if isinstance(error, WorkerDied):
         return str(error)
     if "pickle" in type(error).__name__.lower() or "pickle" in str(error).lower():
-        return f"work could not be sent to a worker process: {error}"
+        return (f"work could not be sent to a worker process ({type(error).__name__}: {error}). A process pool "
+                f"pickles the function and its arguments to send them; lambdas, nested functions and open "
+                f"resources can't be pickled. Use a function defined at module level.")
     return f"{type(error).__name__}: {error}"
 
 

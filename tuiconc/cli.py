@@ -12,10 +12,11 @@ import signal
 import sys
 
 from tuiconc import __version__, settings
-from tuiconc.config import MODES, ConfigError, RaceConfig, problems
+from tuiconc.config import ConfigError, RaceConfig, check_lab, lab_config, problems
+from tuiconc.labs import LABS
 from tuiconc.machine import default_start_method, machine_facts
 from tuiconc.runners import RUNNERS
-from tuiconc.workloads import KINDS, WORKLOADS
+from tuiconc.workloads import WORKLOADS
 
 EXIT_OK, EXIT_LANE_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -62,6 +63,13 @@ def writable_file(text: str) -> str:
     return text
 
 
+def python_choice(text: str) -> tuple[str, str]:
+    target, _, path = text.rpartition("=") if "=" in text and not text.startswith("/") else ("", "", text)
+    if not path:
+        raise argparse.ArgumentTypeError(f"expected PATH or LANE=PATH, got {text!r}")
+    return (target or "*", path)
+
+
 def runner_list(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(",") if name.strip())
 
@@ -72,7 +80,7 @@ def add_race_options(parser: argparse.ArgumentParser) -> None:
                        help=f"what to run: {', '.join(WORKLOADS)} (default: primes)")
     group.add_argument("--size", "-n", type=whole_number, metavar="N",
                        help="how much work; each workload has a default that takes a few seconds sequentially")
-    group.add_argument("--workers", "-k", type=whole_number, default=settings.DEFAULT_WORKERS, metavar="K",
+    group.add_argument("--workers", "-k", type=whole_number, default=None, metavar="K",
                        help=f"threads, tasks in flight or processes per lane (default: {settings.DEFAULT_WORKERS})")
     group.add_argument("--runners", "-r", type=runner_list, default=settings.DEFAULT_RUNNERS, metavar="R1,R2",
                        help=f"comma-separated, from: {', '.join(RUNNERS)} (default: {','.join(settings.DEFAULT_RUNNERS)})")
@@ -80,6 +88,11 @@ def add_race_options(parser: argparse.ArgumentParser) -> None:
                        help="together (all lanes at once: the show) or isolated (one lane at a time: honest figures)")
     group.add_argument("--start-method", default=default_start_method(), metavar="METHOD",
                        help=f"multiprocessing start method: fork, spawn or forkserver (default here: {default_start_method()})")
+    group.add_argument("--lab", metavar="NAME", default=None,
+                       help=f"race a pitfall lab, its broken and fixed lanes side by side: {', '.join(LABS)}")
+    group.add_argument("--python", metavar="[LANE=]PATH", action="append", type=python_choice, default=[],
+                       help="run every lane, or the one named, on another interpreter "
+                            "(e.g. --python free-threaded=/usr/bin/python3.14t); may be repeated")
     io = parser.add_argument_group("I/O workload options")
     io.add_argument("--latency-ms", type=whole_number, default=settings.DEFAULT_LATENCY_MS, metavar="MS",
                     help=f"how long each sleep or local-server reply waits (default: {settings.DEFAULT_LATENCY_MS})")
@@ -89,11 +102,18 @@ def add_race_options(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
-    config = RaceConfig(
-        workload=args.workload, size=args.size, workers=args.workers, runners=args.runners,
-        mode=args.mode or default_mode, start_method=args.start_method,
-        latency_ms=args.latency_ms, payload_bytes=args.payload_bytes, url=args.url,
-    )
+    common = dict(start_method=args.start_method, latency_ms=args.latency_ms, payload_bytes=args.payload_bytes,
+                  url=args.url, pythons=tuple(args.python))
+    if args.lab is not None:
+        if check_lab(args.lab):
+            raise ConfigError(check_lab(args.lab))
+        lab = lab_config(args.lab)
+        config = lab.with_changes(size=args.size or lab.size, workers=args.workers or lab.workers,
+                                  mode=args.mode or lab.mode, **common)
+    else:
+        config = RaceConfig(workload=args.workload, size=args.size, runners=args.runners,
+                            workers=settings.DEFAULT_WORKERS if args.workers is None else args.workers,
+                            mode=args.mode or default_mode, **common)
     found = problems(config)
     if found:
         raise ConfigError(next(iter(found.values())))
@@ -125,10 +145,12 @@ def build_parsers() -> tuple[OneLineParser, OneLineParser, OneLineParser]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    workloads = [w.describe() for w in WORKLOADS.values()]
+    workloads = [w.describe() for w in WORKLOADS.values() if not w.hidden]
     runners = [r.describe() for r in RUNNERS.values()]
+    labs = [{"name": lab.name, "title": lab.title, "broken": lab.broken, "fix": lab.fix} for lab in LABS.values()]
     if args.json:
-        print(json.dumps({"tuiconc": __version__, "workloads": workloads, "runners": runners}, indent=2))
+        print(json.dumps({"tuiconc": __version__, "workloads": workloads, "runners": runners, "labs": labs},
+                         indent=2))
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table
@@ -138,13 +160,19 @@ def cmd_list(args: argparse.Namespace) -> int:
     for column in ("name", "kind", "default size", "description"):
         table.add_column(column)
     for w in workloads:
-        table.add_row(w["name"], KINDS[w["kind"]], f"{w['default_size']:,} {w['unit']}", w["description"])
+        table.add_row(w["name"], w["kind"], f"{w['default_size']:,} {w['unit']}", w["description"])
     console.print(table)
     table = Table(title="Runners", title_justify="left")
     for column in ("name", "available", "description"):
         table.add_column(column)
     for r in runners:
         table.add_row(r["name"], "yes" if r["available"] else f"no: {r['reason']}", r["description"])
+    console.print(table)
+    table = Table(title="Pitfall labs (tuiconc race --lab NAME)", title_justify="left")
+    for column in ("name", "what goes wrong", "the fix"):
+        table.add_column(column)
+    for lab in labs:
+        table.add_row(lab["name"], lab["broken"], lab["fix"])
     console.print(table)
     return EXIT_OK
 

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tuiconc import format as fmt
+from tuiconc.labs import LABS
 from tuiconc.race import RaceState
 
 STATUS_STYLE = {"finished": "green", "failed": "red", "cancelled": "yellow", "running": "cyan"}
@@ -24,13 +25,20 @@ def machine_line(state: RaceState) -> Text:
     )
 
 
+def lab_lines(state: RaceState) -> list[Text]:
+    if state.config.lab not in LABS:
+        return []
+    lab = LABS[state.config.lab]
+    return [Text(lab.title, style="bold"), Text(f"broken: {lab.broken}"), Text(f"fixed:  {lab.fix}")]
+
+
 def live_view(state: RaceState) -> Group:
     table = Table.grid(padding=(0, 1))
     for _ in range(7):
         table.add_column()
     for lane in state.lanes:
         table.add_row(
-            Text(lane.runner, style="bold"),
+            Text(lane.name, style="bold"),
             ProgressBar(total=1.0, completed=lane.fraction, width=40),
             f"{lane.fraction * 100:3.0f}%",
             fmt.seconds(lane.elapsed_s),
@@ -38,7 +46,7 @@ def live_view(state: RaceState) -> Group:
             Text(fmt.place(lane.place), style="bold"),
             outcome(lane),
         )
-    return Group(machine_line(state), table)
+    return Group(machine_line(state), *lab_lines(state), table)
 
 
 def outcome(lane) -> Text:
@@ -50,11 +58,11 @@ def outcome(lane) -> Text:
 
 def results_table(state: RaceState) -> Table:
     table = Table(title=f"Results ({state.config.mode} mode)", title_justify="left", box=box.SIMPLE_HEAD)
-    for name in ("#", "runner", "ok", "wall", "start-up", "CPU", "cores", "speedup", "effic.", "memory", "workers"):
-        table.add_column(name, justify="left" if name in ("runner", "ok") else "right", no_wrap=True)
+    for name in ("#", "lane", "ok", "wall", "start-up", "CPU", "cores", "speedup", "effic.", "memory", "K"):
+        table.add_column(name, justify="left" if name in ("lane", "ok") else "right", no_wrap=name != "lane")
     for lane in state.lanes:
         table.add_row(
-            str(lane.place or ""), lane.runner, outcome(lane), fmt.seconds(lane.wall_s),
+            str(lane.place or ""), lane.name, outcome(lane), fmt.seconds(lane.wall_s),
             fmt.seconds(lane.startup_s), fmt.seconds(lane.cpu_s), fmt.ratio(lane.cores, ""),
             fmt.ratio(lane.speedup), fmt.percent(lane.efficiency), fmt.megabytes(lane.peak_rss_mb),
             fmt.count(lane.workers),
@@ -63,7 +71,9 @@ def results_table(state: RaceState) -> Table:
 
 
 def lane_errors(state: RaceState) -> list[Text]:
-    lines = [Text(f"{lane.runner}: {lane.error}", style="red") for lane in state.lanes if lane.error]
+    lines = [Text(f"{lane.name}: {lane.error}", style="red") for lane in state.lanes if lane.error]
+    lines += [Text(f"{lane.name}: event loop lag up to {lane.extra['loop_lag_max_ms']:,.0f} ms", style="dim")
+              for lane in state.lanes if lane.extra.get("loop_lag_max_ms") is not None]
     if state.error:
         lines.insert(0, Text(f"race: {state.error}", style="red"))
     return lines

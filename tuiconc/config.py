@@ -6,6 +6,8 @@ import urllib.parse
 from dataclasses import asdict, dataclass, field, replace
 
 from tuiconc import settings
+from tuiconc.interpreters import InterpreterError, probe
+from tuiconc.labs import LABS, LaneSpec, lab_lanes
 from tuiconc.machine import default_start_method, start_methods
 from tuiconc.runners import RUNNERS
 from tuiconc.workloads import WORKLOADS, Options
@@ -28,24 +30,41 @@ class RaceConfig:
     latency_ms: int = settings.DEFAULT_LATENCY_MS
     payload_bytes: int = settings.DEFAULT_PAYLOAD_BYTES
     url: str | None = None
+    lab: str | None = None  # a pitfall lab: its lanes replace `runners`
+    # Other interpreters: (lane name or "*" for every lane, path to python).
+    pythons: tuple[tuple[str, str], ...] = ()
 
     @property
     def effective_size(self) -> int:
         return WORKLOADS[self.workload].default_size if self.size is None else self.size
 
-    def options(self, url: str | None = None) -> Options:
-        return Options(latency_ms=self.latency_ms, payload_bytes=self.payload_bytes, url=url or self.url)
+    def options(self, url: str | None = None, variant: str | None = None) -> Options:
+        return Options(latency_ms=self.latency_ms, payload_bytes=self.payload_bytes, url=url or self.url,
+                       variant=variant)
 
     @property
     def needs_local_server(self) -> bool:
-        return self.workload == "http" and self.url is None
+        return WORKLOADS[self.workload].needs_server and self.url is None
+
+    def lane_specs(self) -> tuple[LaneSpec, ...]:
+        if self.lab in LABS:
+            return lab_lanes(LABS[self.lab])
+        return tuple(LaneSpec(runner) for runner in self.runners)
+
+    def python_for(self, lane: LaneSpec) -> str | None:
+        """The interpreter a lane runs on: its own --python, else the one for every lane, else ours."""
+        chosen = dict(self.pythons)
+        return chosen.get(lane.name) or chosen.get(lane.runner) or chosen.get("*")
 
     def with_changes(self, **changes) -> "RaceConfig":
         return replace(self, **changes)
 
     def summary(self) -> dict:
-        return {"workload": self.workload, "size": self.effective_size, "workers": self.workers,
-                "mode": self.mode, "start_method": self.start_method}
+        summary = {"workload": self.workload, "size": self.effective_size, "workers": self.workers,
+                   "mode": self.mode, "start_method": self.start_method}
+        if self.lab:
+            summary["lab"] = self.lab
+        return summary
 
     def to_dict(self) -> dict:
         return {**asdict(self), "size": self.effective_size, "runners": list(self.runners)}
@@ -55,9 +74,13 @@ def _choices(names) -> str:
     return ", ".join(names)
 
 
-def check_workload(name: str) -> str | None:
-    if name not in WORKLOADS:
-        return f"unknown workload {name!r}; choose one of: {_choices(WORKLOADS)}"
+def selectable_workloads() -> list[str]:
+    return [name for name, workload in WORKLOADS.items() if not workload.hidden]
+
+
+def check_workload(name: str, lab: str | None = None) -> str | None:
+    if name not in WORKLOADS or (WORKLOADS[name].hidden and lab is None):
+        return f"unknown workload {name!r}; choose one of: {_choices(selectable_workloads())}"
     return None
 
 
@@ -70,12 +93,23 @@ def check_size(workload: str, size: int) -> str | None:
     return None
 
 
+def lab_config(name: str) -> RaceConfig:
+    """A race set up as the lab ships it (isolated: each lane alone, so the figures are its own)."""
+    lab = LABS[name]
+    return RaceConfig(workload=lab.workload, size=lab.size, workers=lab.workers, mode="isolated",
+                      latency_ms=lab.latency_ms, lab=name, runners=tuple(s.runner for s in lab_lanes(lab)))
+
+
+def check_lab(name: str) -> str | None:
+    return None if name in LABS else f"unknown lab {name!r}; choose one of: {_choices(LABS)}"
+
+
 def check_workers(workers: int, runners) -> str | None:
     if workers < 1:
         return f"workers must be at least 1 (got {workers:,})"
     if workers > settings.MAX_WORKERS:
         return f"{workers:,} workers is too many; the cap is {settings.MAX_WORKERS:,}"
-    process_runners = [r for r in runners if r in RUNNERS and RUNNERS[r].uses_processes]
+    process_runners = [r for r in dict.fromkeys(runners) if r in RUNNERS and RUNNERS[r].uses_processes]
     if process_runners and workers > settings.MAX_PROCESS_WORKERS:
         return (f"{workers:,} worker processes is too many for {', '.join(process_runners)}; "
                 f"the cap is {settings.MAX_PROCESS_WORKERS}")
@@ -88,11 +122,33 @@ def check_runners(runners) -> str | None:
     for name in runners:
         if name not in RUNNERS:
             return f"unknown runner {name!r}; choose from: {_choices(RUNNERS)}"
-        reason = RUNNERS[name].unavailable_reason()
-        if reason:
-            return f"runner {name!r} is not available here: {reason}"
     if len(set(runners)) != len(runners):
         return "each runner may appear only once"
+    return None
+
+
+def check_lanes(config: RaceConfig) -> str | None:
+    """Every lane's runner must be available on the interpreter that lane will run on."""
+    for lane in config.lane_specs():
+        python = config.python_for(lane)
+        if python is None:
+            reason = RUNNERS[lane.runner].unavailable_reason()
+            where = "here"
+        else:
+            try:
+                reason = probe(python)["unavailable"].get(lane.runner)
+            except InterpreterError as error:
+                return str(error)
+            where = f"on {python}"
+        if reason:
+            return f"runner {lane.runner!r} is not available {where}: {reason}"
+    return None
+
+
+def check_pythons(pythons, lane_names) -> str | None:
+    for target, path in pythons:
+        if target != "*" and target not in lane_names:
+            return f"--python {target}=…: no lane is called {target!r}; lanes: {_choices(lane_names)}"
     return None
 
 
@@ -133,12 +189,16 @@ def check_url(url: str) -> str | None:
 def problems(config: RaceConfig) -> dict[str, str]:
     """Every invalid setting, by field name, with a message a person can act on."""
     found = {}
+    if config.lab is not None and check_lab(config.lab):
+        return {"lab": check_lab(config.lab)}
+    lanes = config.lane_specs()
     for name, message in (
-        ("workload", check_workload(config.workload)),
-        ("runners", check_runners(config.runners)),
+        ("workload", check_workload(config.workload, config.lab)),
+        ("runners", check_runners(config.runners) if config.lab is None else None),
         ("mode", check_mode(config.mode)),
         ("start_method", check_start_method(config.start_method)),
-        ("workers", check_workers(config.workers, config.runners)),
+        ("workers", check_workers(config.workers, config.runners)
+         or next(filter(None, (check_workers(lane.workers, [lane.runner]) for lane in lanes if lane.workers)), None)),
         ("latency_ms", check_latency(config.latency_ms)),
         ("payload_bytes", check_payload(config.payload_bytes)),
         ("url", check_url(config.url) if config.url is not None else None),
@@ -147,6 +207,12 @@ def problems(config: RaceConfig) -> dict[str, str]:
             found[name] = message
     if config.url is not None and config.workload != "http" and "url" not in found:
         found["url"] = f"a URL applies only to the http workload, not {config.workload}"
+    if "runners" not in found:
+        message = check_pythons(config.pythons, list(dict.fromkeys([lane.name for lane in lanes] +
+                                                                   [lane.runner for lane in lanes])))
+        message = message or check_lanes(config)
+        if message:
+            found["python" if config.pythons else "runners"] = message
     if "workload" not in found:
         message = check_size(config.workload, config.effective_size)
         if message:

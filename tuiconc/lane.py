@@ -21,6 +21,7 @@ MB = 1024 * 1024
 @dataclass
 class LaneState:
     runner: str
+    label: str = ""  # how the lane is called; the runner's name unless a lab names it
     status: str = "waiting"
     total: int = 0
     done: int = 0
@@ -47,6 +48,11 @@ class LaneState:
     cores_now: float = 0.0
     rss_mb_now: float = 0.0
     finished_at: float = 0.0  # time.monotonic() when its result arrived
+    extra: dict = field(default_factory=dict)  # runner-specific figures, e.g. loop_lag_max_ms
+
+    @property
+    def name(self) -> str:
+        return self.label or self.runner
 
     @property
     def fraction(self) -> float:
@@ -61,8 +67,8 @@ class LaneState:
         return self.status in ("finished", "failed", "cancelled")
 
     def to_json(self) -> dict:
-        keys = ("runner", "status", "answer", "expected", "correct", "wall_s", "startup_s", "cpu_s", "cores",
-                "speedup", "efficiency", "peak_rss_mb", "workers", "start_method", "error")
+        keys = ("runner", "label", "python", "gil_enabled", "status", "answer", "expected", "correct", "wall_s", "startup_s", "cpu_s", "cores",
+                "speedup", "efficiency", "peak_rss_mb", "workers", "start_method", "error", "extra")
         return {key: getattr(self, key) for key in keys}
 
 
@@ -118,7 +124,7 @@ class LaneProcess:
                 self._stderr_tail.append(line)
                 continue
             if isinstance(message, protocol.Activity):
-                self.timeline.add(self.state.runner, message.workers)
+                self.timeline.add(self.state.name, message.workers)
                 continue
             with self.lock:
                 self._apply(message)
@@ -132,7 +138,7 @@ class LaneProcess:
             state.start_method = message.start_method
             state.python = message.python
             state.gil_enabled = message.gil_enabled
-            self.timeline.begin_lane(state.runner, message.origin, message.switch_interval_s)
+            self.timeline.begin_lane(state.name, message.origin, message.switch_interval_s)
         elif isinstance(message, protocol.Progress):
             state.done, state.per_worker = message.done, message.per_worker
         elif isinstance(message, protocol.Finished):
@@ -145,6 +151,7 @@ class LaneProcess:
             state.cores = message.cpu_s / message.wall_s if message.wall_s > 0 else None
             state.peak_rss_mb = max(state.peak_rss_mb or 0.0, message.peak_rss_bytes / MB)
             state.correct = state.expected is None or message.answer == state.expected
+            state.extra = message.extra
         elif isinstance(message, protocol.Error):
             self.ended_at = time.monotonic()
             state.status = "failed"

@@ -48,6 +48,7 @@ class Finished:
     first_task_at: float  # time.monotonic() in the arena; the clock is system-wide
     cpu_s: float
     peak_rss_bytes: int
+    extra: dict = field(default_factory=dict)  # runner-specific figures, e.g. event-loop lag
 
 
 @dataclass

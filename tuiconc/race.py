@@ -41,8 +41,10 @@ class RaceState:
     def running(self) -> bool:
         return self.status in ("preparing", "running")
 
-    def lane(self, runner: str) -> LaneState | None:
-        return next((lane for lane in self.lanes if lane.runner == runner), None)
+    def lane(self, name: str) -> LaneState | None:
+        """The lane with this label, else the first with this runner."""
+        return next((lane for lane in self.lanes if lane.name == name),
+                    next((lane for lane in self.lanes if lane.runner == name), None))
 
     def to_json(self) -> dict:
         return {
@@ -90,8 +92,10 @@ class Race:
         self._state = RaceState(
             config=self.config,
             machine=machine_facts(),
-            lanes=[LaneState(runner=name, total=self.config.effective_size) for name in self.config.runners],
+            lanes=[LaneState(runner=spec.runner, label=spec.name, total=self.workload.total_units(self.config.effective_size))
+                   for spec in self.config.lane_specs()],
         )
+        self._specs = {spec.name: spec for spec in self.config.lane_specs()}
         self._lanes: list[LaneProcess] = []
         self.timeline = Timeline(time.monotonic(), settings.TIMELINE_BUCKET_S)
         self._thread: threading.Thread | None = None
@@ -134,22 +138,22 @@ class Race:
         now = time.monotonic()
         with self._lock:
             state = copy.deepcopy(self._state)
-            processes = {lane.state.runner: lane for lane in self._lanes}
+            processes = {lane.state.name: lane for lane in self._lanes}
         state.elapsed_s = (self._ended_at or now) - self._started_at if self._started_at else 0.0
         for lane in state.lanes:
-            process = processes.get(lane.runner)
+            process = processes.get(lane.name)
             if process is None:
                 continue
             lane.elapsed_s = lane.wall_s if lane.status == "finished" else process.elapsed(now)
             if lane.active and lane.pid:
                 tree = self.sampler.tree(lane.pid)
                 lane.cores_now, lane.rss_mb_now = tree.cores_now, tree.rss_bytes / MB
-        derive_figures(state.lanes, state.machine["usable_cpus"], self.config.mode, self.workload.kind == "io")
+        derive_figures(state.lanes, state.machine["usable_cpus"], self.config.mode, self.workload.waits)
         return state
 
     def write_trace(self, path: str) -> None:
         """The worker timeline as a Chrome trace file (opens in Perfetto)."""
-        write_trace(self.timeline, path, {name: RUNNERS[name].worker_noun for name in self.config.runners})
+        write_trace(self.timeline, path, {spec.name: RUNNERS[spec.runner].worker_noun for spec in self._specs.values()})
 
     # -- the orchestrator thread ---------------------------------------------------------
     def _orchestrate(self) -> None:
@@ -190,15 +194,19 @@ class Race:
             self._done.set()
 
     def _make_lane(self, state: LaneState, url: str | None) -> LaneProcess:
+        spec = self._specs[state.name]
         config = {
             "workload": self.config.workload,
             "size": self.config.effective_size,
-            "workers": self.config.workers,
-            "runner": state.runner,
+            "workers": spec.workers or self.config.workers,
+            "runner": spec.runner,
             "start_method": self.config.start_method,
-            "options": vars(self.config.options(url)),
+            "chunksize": spec.chunksize,
+            "variant": spec.variant,
+            "options": vars(self.config.options(url, spec.variant)),
         }
-        return LaneProcess(state, config, self._lock, self.timeline, python=self.python)
+        return LaneProcess(state, config, self._lock, self.timeline,
+                           python=self.config.python_for(spec) or self.python)
 
     def _run_lanes(self, lanes: list[LaneProcess]) -> None:
         for lane in lanes:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from tuiconc.runners.base import Job, Runner
 from tuiconc.runners.coroutines import Asyncio
-from tuiconc.runners.processes import Multiprocessing, ProcessPool, WorkerDied
+from tuiconc.runners.interpreters import Interpreters
+from tuiconc.runners.processes import Hybrid, Multiprocessing, ProcessPool, WorkerDied
 from tuiconc.runners.sequential import Sequential
-from tuiconc.runners.threads import ThreadPool, Threading
+from tuiconc.runners.threads import FreeThreaded, ThreadPool, Threading, ToThread
 
 RUNNERS: dict[str, Runner] = {
-    r.name: r for r in (Sequential(), Threading(), ThreadPool(), Asyncio(), Multiprocessing(), ProcessPool())
+    r.name: r
+    for r in (Sequential(), Threading(), ThreadPool(), Asyncio(), ToThread(), Multiprocessing(), ProcessPool(),
+              Hybrid(), Interpreters(), FreeThreaded())
 }
 
 

@@ -16,9 +16,12 @@ class Job:
     workers: int
     start_method: str
     board: Board | None = None
-    # Filled in by process runners: CPU seconds and peak RSS bytes of each worker process.
-    worker_cpu_s: dict[int, float] = field(default_factory=dict)
-    worker_peak_rss: dict[int, int] = field(default_factory=dict)
+    # Tasks sent to a worker process per message (process pools); 1 means one at a time.
+    chunksize: int = 1
+    # A named variation of the runner, for the pitfall labs (e.g. "lambda": an unpicklable function).
+    variant: str | None = None
+    # Figures only some runners measure (event-loop lag), reported with the result.
+    extra: dict = field(default_factory=dict)
 
 
 class Runner:
@@ -38,6 +41,10 @@ class Runner:
 
     def make_board(self, workers: int, start_method: str) -> Board:
         return Board.local(workers)
+
+    def timeline_rows(self, workers: int) -> int:
+        """How many progress slots (timeline rows) a lane of `workers` workers has."""
+        return workers
 
     def run(self, job: Job) -> list[int]:
         raise NotImplementedError

@@ -16,8 +16,12 @@ from tuiconc.settings import TIMELINE_BUCKET_S, TIMELINE_MAX_WORKERS, TIMELINE_R
 
 class Board:
     def __init__(self, counts: MutableSequence[int], first_task: MutableSequence[float],
-                 bucket_ids: MutableSequence[int], bucket_counts: MutableSequence[int], origin: float):
+                 bucket_ids: MutableSequence[int], bucket_counts: MutableSequence[int], origin: float,
+                 worker_cpu_s: MutableSequence[float], worker_peak_rss: MutableSequence[int]):
         self.counts = counts
+        # Worker processes write their own CPU seconds and peak RSS here (threads leave them 0).
+        self.worker_cpu_s = worker_cpu_s
+        self.worker_peak_rss = worker_peak_rss
         # first_task[0]: time.monotonic() when any worker began its first task (0.0 = not yet).
         self.first_task = first_task
         # Ring slot r of worker w is at w * TIMELINE_RING + r; it holds bucket id and units done.
@@ -33,7 +37,7 @@ class Board:
     @classmethod
     def local(cls, workers: int) -> "Board":
         ring = cls.traced_workers(workers) * TIMELINE_RING
-        return cls([0] * workers, [0.0], [-1] * ring, [0] * ring, time.monotonic())
+        return cls([0] * workers, [0.0], [-1] * ring, [0] * ring, time.monotonic(), [0.0] * workers, [0] * workers)
 
     @classmethod
     def shared(cls, workers: int, context) -> "Board":
@@ -41,11 +45,12 @@ class Board:
         ids = context.RawArray("q", ring)
         ids[:] = [-1] * ring
         return cls(context.RawArray("q", workers), context.RawArray("d", 1), ids, context.RawArray("q", ring),
-                   time.monotonic())
+                   time.monotonic(), context.RawArray("d", workers), context.RawArray("q", workers))
 
     def parts(self) -> tuple:
         """What a worker process needs to rebuild this board (shared arrays pass at process start)."""
-        return self.counts, self.first_task, self.bucket_ids, self.bucket_counts, self.origin
+        return (self.counts, self.first_task, self.bucket_ids, self.bucket_counts, self.origin, self.worker_cpu_s,
+                self.worker_peak_rss)
 
     def bumper(self, slot: int) -> Callable[[int], None]:
         counts = self.counts

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import concurrent.futures
 import itertools
+import platform
 import threading
 
+from tuiconc.machine import gil_enabled
 from tuiconc.runners.base import Job, Runner
+from tuiconc.runners.coroutines import measure_loop_lag
 
 
 class Threading(Runner):
@@ -53,3 +57,48 @@ class ThreadPool(Runner):
 
         with concurrent.futures.ThreadPoolExecutor(job.workers, initializer=claim_slot) as pool:
             return list(pool.map(run_one, job.tasks))
+
+
+class ToThread(Runner):
+    name = "to-thread"
+    description = "One event loop handing each task to asyncio.to_thread, K threads at most."
+    asynchronous = True
+
+    def run(self, job: Job) -> list[int]:
+        return asyncio.run(self._run(job))
+
+    async def _run(self, job: Job) -> list[int]:
+        slots = itertools.count()
+        local = threading.local()
+
+        def claim_slot() -> None:
+            local.bump = job.board.bumper(next(slots))
+
+        def run_one(task):
+            job.board.mark_task_start()
+            return job.workload.run_task(task, local.bump, job.options)
+
+        # to_thread uses the loop's default executor: give it exactly K threads.
+        asyncio.get_running_loop().set_default_executor(
+            concurrent.futures.ThreadPoolExecutor(job.workers, initializer=claim_slot))
+        pending = collections.deque(job.tasks)
+        results: list[int] = []
+
+        async def work() -> None:
+            while pending:
+                results.append(await asyncio.to_thread(run_one, pending.popleft()))
+
+        async with measure_loop_lag(job):
+            await asyncio.gather(*(work() for _ in range(job.workers)))
+        return results
+
+
+class FreeThreaded(Threading):
+    name = "free-threaded"
+    description = "K threads on an interpreter whose GIL is disabled: pure-Python work in parallel."
+
+    def unavailable_reason(self) -> str | None:
+        if gil_enabled():
+            return (f"needs a free-threaded Python (3.13t or newer) running with the GIL off; "
+                    f"this is {platform.python_implementation()} {platform.python_version()} with the GIL on")
+        return None

@@ -67,8 +67,13 @@ class Workload:
     hidden = False  # only used by the pitfall labs, not listed as a workload of its own
 
     @property
+    def waits(self) -> bool:
+        """Mostly waiting: K workers can overlap K waits whatever the number of cores."""
+        return self.kind in ("io", "mixed")
+
+    @property
     def releases_gil(self) -> bool:
-        return self.kind not in ("cpu", "pitfall")
+        return self.kind in ("cpu-nogil", "io")  # mixed work holds it while it computes
 
     def total_units(self, size: int) -> int:
         """Progress units for a job of this size (what the hot loops bump)."""
@@ -91,13 +96,15 @@ class Workload:
         """Something every async task of one lane shares (an HTTP session)."""
         return contextlib.nullcontext()
 
-    async def arun_hybrid(self, task: Task, bump: Bump, options: Options, resource: Any, offload) -> int:
+    async def arun_hybrid(self, task: Task, options: Options, resource: Any, offload, io_slot) -> int:
         """The hybrid runner: awaits stay on the event loop, computing goes to a process pool.
 
-        `offload(method_name, *args)` runs `self.<method_name>(*args, bump, options)` in a pool process.
+        `offload(method_name, *args)` runs `self.<method_name>(*args, bump, options)` in a pool
+        process; `async with io_slot() as bump:` holds one of the K slots for waiting.
         """
         if self.kind == "io":
-            return await self.arun_task(task, bump, options, resource)
+            async with io_slot() as bump:
+                return await self.arun_task(task, bump, options, resource)
         return await offload("run_task", task)
 
     def combine(self, partials: Sequence[int]) -> int:

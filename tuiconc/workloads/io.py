@@ -61,7 +61,7 @@ def expected_length(options: Options) -> int | None:
     return None
 
 
-def _response_ok(status: int, body_length: int, options: Options) -> bool:
+def response_ok(status: int, body_length: int, options: Options) -> bool:
     want = expected_length(options)
     return 200 <= status < 300 and (want is None or body_length == want)
 
@@ -81,7 +81,7 @@ class Http(Workload):
         for i in range(*task):
             try:
                 with urllib.request.urlopen(request_url(options, i), timeout=settings.HTTP_TIMEOUT_S) as reply:
-                    ok += _response_ok(reply.status, len(reply.read()), options)
+                    ok += response_ok(reply.status, len(reply.read()), options)
             except (OSError, urllib.error.URLError, ValueError):
                 pass  # a failed request is counted by its absence from the answer
             bump(1)
@@ -105,7 +105,7 @@ class Http(Workload):
         for i in range(*task):
             with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError):
                 async with resource.get(request_url(options, i)) as reply:
-                    ok += _response_ok(reply.status, len(await reply.read()), options)
+                    ok += response_ok(reply.status, len(await reply.read()), options)
             bump(1)
         return ok
 

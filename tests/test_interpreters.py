@@ -1,0 +1,86 @@
+"""Runners that need another interpreter: detected at run time, explained when unavailable, and
+--python to run a lane on another Python."""
+
+import concurrent.futures
+import glob
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tuiconc.config import RaceConfig, problems
+from tuiconc.interpreters import probe
+from tuiconc.machine import gil_enabled
+from tuiconc.race import Race
+from tuiconc.runners import RUNNERS
+
+HAS_INTERPRETER_POOL = hasattr(concurrent.futures, "InterpreterPoolExecutor")
+
+
+@pytest.mark.skipif(HAS_INTERPRETER_POOL, reason="this interpreter has InterpreterPoolExecutor")
+def test_interpreters_explain_why_they_are_unavailable():
+    reason = RUNNERS["interpreters"].unavailable_reason()
+    assert "3.14" in reason and sys.version.split()[0] in reason
+    assert "not available here" in problems(RaceConfig(runners=("interpreters",)))["runners"]
+
+
+@pytest.mark.skipif(not HAS_INTERPRETER_POOL, reason="needs Python 3.14+ (InterpreterPoolExecutor)")
+def test_interpreters_race_correctly_where_available():
+    state = Race(RaceConfig(workload="primes", size=20_000, runners=("sequential", "interpreters"))).run()
+    assert all(lane.correct for lane in state.lanes)
+
+
+@pytest.mark.skipif(not gil_enabled(), reason="this interpreter runs without the GIL")
+def test_free_threaded_explains_why_it_is_unavailable():
+    reason = RUNNERS["free-threaded"].unavailable_reason()
+    assert "GIL on" in reason and "free-threaded" in reason
+
+
+@pytest.mark.skipif(gil_enabled(), reason="needs a free-threaded build with the GIL off")
+def test_free_threaded_threads_use_more_than_one_core():
+    state = Race(RaceConfig(workload="countdown", size=20_000_000, workers=2, mode="isolated",
+                            runners=("sequential", "free-threaded"))).run()
+    assert all(lane.correct for lane in state.lanes)
+    assert state.lane("free-threaded").gil_enabled is False
+
+
+def other_pythons() -> list[str]:
+    """Other CPython 3.10+ interpreters on this machine (pyenv's), if any."""
+    found = []
+    for path in sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.1[0-9]*/bin/python3"))):
+        if os.path.realpath(path) != os.path.realpath(sys.executable) and os.access(path, os.X_OK):
+            found.append(path)
+    return found
+
+
+@pytest.mark.skipif(not other_pythons(), reason="no other Python 3.10+ interpreter on this machine")
+def test_a_lane_can_run_on_another_interpreter():
+    python = other_pythons()[0]
+    version = probe(python)["python"]
+    config = RaceConfig(workload="primes", size=20_000, runners=("sequential", "threading"),
+                        pythons=(("threading", python),))
+    state = Race(config).run()
+    assert all(lane.correct for lane in state.lanes)
+    assert state.lane("threading").python == version
+    assert state.lane("sequential").python == sys.version.split()[0]
+
+
+@pytest.mark.parametrize("path,message", [
+    ("/no/such/python", "does not exist"),
+    ("/tmp", "is not an executable file"),
+    ("/bin/true", "is not a Python interpreter tuiconc can use"),
+])
+def test_a_bad_interpreter_is_refused_before_the_race(path, message):
+    assert message in problems(RaceConfig(pythons=(("*", path),)))["python"]
+
+
+def test_python_for_a_lane_that_does_not_exist_is_refused():
+    assert "no lane is called 'nope'" in problems(RaceConfig(pythons=(("nope", sys.executable),)))["python"]
+
+
+def test_the_cli_refuses_a_bad_interpreter_in_one_line(tuiconc_cmd, cli_env):
+    result = subprocess.run([*tuiconc_cmd, "race", "--python", "/no/such/python"], capture_output=True,
+                            text=True, env=cli_env, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["tuiconc race: error: interpreter '/no/such/python' does not exist"]
