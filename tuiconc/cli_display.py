@@ -76,4 +76,6 @@ def lane_errors(state: RaceState) -> list[Text]:
               for lane in state.lanes if lane.extra.get("loop_lag_max_ms") is not None]
     if state.error:
         lines.insert(0, Text(f"race: {state.error}", style="red"))
+    if state.verdict:
+        lines.append(Text(state.verdict, style="bold"))
     return lines

@@ -23,6 +23,7 @@ from tuiconc.runners import RUNNERS
 from tuiconc.sampler import Sampler
 from tuiconc.timeline import Timeline
 from tuiconc.trace import write_trace
+from tuiconc.verdict import verdict
 from tuiconc.workloads import WORKLOADS
 
 RACE_STATUSES = ("ready", "preparing", "running", "finished", "cancelled", "failed")
@@ -54,7 +55,12 @@ class RaceState:
             "status": self.status,
             "error": self.error,
             "lanes": [lane.to_json() for lane in self.lanes],
+            "verdict": verdict(self.lanes) if self.status == "finished" else None,
         }
+
+    @property
+    def verdict(self) -> str | None:
+        return verdict(self.lanes) if self.status == "finished" else None
 
 
 def ideal_speedup(workers: int, usable_cpus: int, io_bound: bool) -> int:

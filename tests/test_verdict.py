@@ -1,0 +1,39 @@
+"""The verdict line classifies from the measurements and names the winner."""
+
+import pytest
+
+from tuiconc.config import RaceConfig
+from tuiconc.lane import LaneState
+from tuiconc.race import Race, derive_figures
+from tuiconc.verdict import classify, verdict
+
+
+def lane(runner, wall_s, cores, workers=4):
+    return LaneState(runner, status="finished", correct=True, wall_s=wall_s, cores=cores, workers=workers,
+                     finished_at=wall_s)
+
+
+@pytest.mark.parametrize("lanes,kind", [
+    ([lane("sequential", 2.0, 1.0, 1), lane("threading", 2.0, 1.0), lane("multiprocessing", 1.0, 2.0)], "cpu"),
+    ([lane("sequential", 2.0, 1.0, 1), lane("threading", 1.0, 1.9)], "cpu-nogil"),
+    ([lane("sequential", 2.0, 0.01, 1), lane("asyncio", 0.1, 0.05)], "io"),
+    ([lane("sequential", 4.0, 0.25, 1), lane("hybrid", 1.0, 1.1)], "mixed"),
+    ([lane("threading", 1.0, 1.0)], None),
+])
+def test_classification_reads_the_cores(lanes, kind):
+    assert classify(lanes) == kind
+
+
+def test_the_verdict_names_the_winner_and_why():
+    lanes = [lane("sequential", 2.0, 1.0, 1), lane("threading", 2.1, 1.0), lane("multiprocessing", 1.05, 1.9)]
+    derive_figures(lanes, usable_cpus=2, mode="isolated", io_bound=False)
+    line = verdict(lanes)
+    assert line.startswith("CPU-bound under the GIL")
+    assert "multiprocessing won at 1.90×" in line and "own GIL" in line
+
+
+def test_a_real_io_race_gets_an_io_verdict():
+    state = Race(RaceConfig(workload="sleep", size=6, workers=6, latency_ms=50,
+                            runners=("sequential", "asyncio"))).run()
+    assert state.verdict.startswith("I/O-bound") and "asyncio won" in state.verdict
+    assert state.to_json()["verdict"] == state.verdict
