@@ -13,6 +13,8 @@ import sys
 
 from tuiconc import __version__, settings
 from tuiconc.config import ConfigError, RaceConfig, check_lab, lab_config, problems
+from tuiconc.cli_compare import add_arguments as add_compare_arguments
+from tuiconc.cli_compare import cmd_compare
 from tuiconc.labs import LABS
 from tuiconc.machine import default_start_method, machine_facts
 from tuiconc.runners import RUNNERS
@@ -50,6 +52,12 @@ def whole_number(text: str) -> int:
     if value != value or value in (float("inf"), float("-inf")) or int(value) != value:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
     return int(value)
+
+
+def results_file(text: str) -> str:
+    if not text.lower().endswith((".json", ".csv", ".md")):
+        raise argparse.ArgumentTypeError(f"save as .json, .csv or .md, not {text!r}")
+    return writable_file(text)
 
 
 def writable_file(text: str) -> str:
@@ -120,13 +128,15 @@ def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
     return config
 
 
-def build_parsers() -> tuple[OneLineParser, OneLineParser, OneLineParser]:
+def build_parsers() -> dict[str, OneLineParser]:
     app = OneLineParser(
         prog="tuiconc",
         description="See concurrency and parallelism in Python: race sequential, threads, asyncio and "
                     "processes on the same workload, measured on this machine.",
-        epilog="commands:\n  tuiconc race …   race headless, with live bars or --json\n"
-               "  tuiconc list     workloads and runners\n\n"
+        epilog="commands:\n  tuiconc race …            race headless, with live bars or --json\n"
+               "  tuiconc list              workloads, runners and pitfall labs\n"
+               "  tuiconc replay FILE       replay a recorded race (race --record FILE)\n"
+               "  tuiconc compare A B       two runs' JSON results side by side\n\n"
                "With no command, the app opens; race settings given here are its starting settings.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -138,10 +148,22 @@ def build_parsers() -> tuple[OneLineParser, OneLineParser, OneLineParser]:
     race.add_argument("--json", action="store_true", help="print one JSON document on stdout instead of live bars")
     race.add_argument("--trace", metavar="FILE", type=writable_file,
                       help="also write the worker timeline as a Chrome trace (open it in Perfetto or chrome://tracing)")
+    race.add_argument("--record", metavar="FILE", type=writable_file,
+                      help="also save a recording of the race, to replay later with `tuiconc replay FILE`")
+    race.add_argument("--save", metavar="FILE", type=results_file,
+                      help="also save the results as a table: FILE.json, FILE.csv or FILE.md")
+
+    replay = OneLineParser(prog="tuiconc replay", description="Replay a recorded race, exactly as it ran.")
+    replay.add_argument("recording", metavar="FILE", help="a recording made with `tuiconc race --record FILE`")
+    replay.add_argument("--speed", type=float, default=1.0, metavar="X", help="0.25 to 4 (default: 1)")
+    replay.add_argument("--json", action="store_true", help="print the replayed results as JSON instead of bars")
+
+    compare = OneLineParser(prog="tuiconc compare", description="Two runs' results side by side.")
+    add_compare_arguments(compare)
 
     listing = OneLineParser(prog="tuiconc list", description="List workloads and runners.")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    return app, race, listing
+    return {"app": app, "race": race, "list": listing, "replay": replay, "compare": compare}
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -181,10 +203,30 @@ def _raise_terminated(signum, frame):
     raise Terminated(signum)
 
 
-def cmd_race(config: RaceConfig, as_json: bool, trace_path: str | None = None) -> int:
+def cmd_race(args: argparse.Namespace, config: RaceConfig) -> int:
     from tuiconc.race import Race
 
-    race = Race(config)
+    return follow(Race(config), args.json, trace_path=args.trace, record_path=args.record, save_path=args.save)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from tuiconc.recording import RecordingError, load
+    from tuiconc.replay import ReplayRace, check_speed
+
+    problem = check_speed(args.speed)
+    try:
+        if problem:
+            raise ValueError(problem)
+        race = ReplayRace(load(args.recording), args.speed)
+    except (RecordingError, ValueError) as error:
+        print(f"tuiconc replay: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return follow(race, args.json)
+
+
+def follow(race, as_json: bool, trace_path: str | None = None, record_path: str | None = None,
+           save_path: str | None = None) -> int:
+    """Run a race (or a replay) to its end, showing it; print and save what it measured."""
     try:
         race.start()
         if as_json:
@@ -200,6 +242,12 @@ def cmd_race(config: RaceConfig, as_json: bool, trace_path: str | None = None) -
     state = race.snapshot()
     if trace_path:
         race.write_trace(trace_path)
+    if record_path:
+        race.recording().save(record_path)
+    if save_path:
+        from tuiconc.export import save
+
+        save([state], save_path)
     if as_json:
         print(json.dumps(state.to_json(), indent=2))
     else:
@@ -233,19 +281,24 @@ def _show_results(state) -> None:
 
 
 def main(argv: list[str]) -> int:
-    app_parser, race_parser, list_parser = build_parsers()
+    parsers = build_parsers()
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_terminated)
+    command = argv[0] if argv and argv[0] in parsers and argv[0] != "app" else None
     try:
-        if argv and argv[0] == "list":
-            return cmd_list(list_parser.parse_args(argv[1:]))
-        if argv and argv[0] == "race":
-            args = race_parser.parse_args(argv[1:])
-            return cmd_race(config_from(args, default_mode="isolated"), args.json, args.trace)
-        args = app_parser.parse_args(argv)
+        if command == "list":
+            return cmd_list(parsers["list"].parse_args(argv[1:]))
+        if command == "race":
+            args = parsers["race"].parse_args(argv[1:])
+            return cmd_race(args, config_from(args, default_mode="isolated"))
+        if command == "replay":
+            return cmd_replay(parsers["replay"].parse_args(argv[1:]))
+        if command == "compare":
+            return cmd_compare(parsers["compare"].parse_args(argv[1:]))
+        args = parsers["app"].parse_args(argv)
         config = config_from(args, default_mode="together")
     except ConfigError as error:
-        prog = "tuiconc race" if argv and argv[0] == "race" else "tuiconc"
+        prog = f"tuiconc {command}" if command else "tuiconc"
         print(f"{prog}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     from tuiconc.ui.app import run_app

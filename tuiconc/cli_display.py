@@ -59,7 +59,8 @@ def outcome(lane) -> Text:
 def results_table(state: RaceState) -> Table:
     table = Table(title=f"Results ({state.config.mode} mode)", title_justify="left", box=box.SIMPLE_HEAD)
     for name in ("#", "lane", "ok", "wall", "start-up", "CPU", "cores", "speedup", "effic.", "memory", "K"):
-        table.add_column(name, justify="left" if name in ("lane", "ok") else "right", no_wrap=name != "lane")
+        table.add_column(name, justify="left" if name in ("lane", "ok") else "right", no_wrap=name != "lane",
+                         min_width=12 if name == "lane" else None)
     for lane in state.lanes:
         table.add_row(
             str(lane.place or ""), lane.name, outcome(lane), fmt.seconds(lane.wall_s),

@@ -9,6 +9,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from tuiconc import protocol
 from tuiconc.spawn import end_group, launch
@@ -80,20 +81,92 @@ def _exit_reason(returncode: int, stderr_tail: list[str]) -> str:
     return f"the lane's process exited with code {returncode}" + (f": {last.strip()}" if last else "")
 
 
-class LaneProcess:
-    """Runs one arena and folds its messages into a LaneState; the lock is the race's."""
+def _no_record(kind: str, payload: dict) -> None:
+    pass
 
-    def __init__(self, state: LaneState, config: dict, lock: threading.Lock, timeline: Timeline,
-                 python: str | None = None):
+
+class LaneTracker:
+    """Folds one lane's events into its LaneState. The lock is the race's; `clock` is the race's
+    clock (the real one live, a paced one in a replay); `record` sees every event for recordings."""
+
+    def __init__(self, state: LaneState, lock: threading.Lock, timeline: Timeline,
+                 clock: Callable[[], float] = time.monotonic, record: Callable[[str, dict], None] = _no_record):
         self.state = state
-        self.timeline = timeline
-        self.config = config
         self.lock = lock
-        self.python = python
-        self.process = None
+        self.timeline = timeline
+        self.clock = clock
+        self.record = record
         self.spawned_at = 0.0
         self.running_since = 0.0
         self.ended_at = 0.0
+
+    def mark_spawned(self, pid: int, at: float | None = None) -> None:
+        self.spawned_at = self.clock() if at is None else at
+        with self.lock:
+            self.state.status = "starting"
+            self.state.pid = pid
+        self.record("spawn", {"lane": self.state.name, "pid": pid, "at": self.spawned_at})
+
+    def receive(self, message: protocol.Message) -> None:
+        self.record("message", {"lane": self.state.name, "message": protocol.to_dict(message)})
+        if isinstance(message, protocol.Activity):
+            self.timeline.add(self.state.name, message.workers)
+            return
+        with self.lock:
+            self._apply(message)
+
+    def _apply(self, message: protocol.Message) -> None:
+        state = self.state
+        if isinstance(message, protocol.Started):
+            self.running_since = self.clock()
+            state.status = "running"
+            state.workers = message.workers
+            state.start_method = message.start_method
+            state.python = message.python
+            state.gil_enabled = message.gil_enabled
+            self.timeline.begin_lane(state.name, message.origin, message.switch_interval_s)
+        elif isinstance(message, protocol.Progress):
+            state.done, state.per_worker = message.done, message.per_worker
+        elif isinstance(message, protocol.Finished):
+            self.ended_at = state.finished_at = self.clock()
+            state.status = "finished"
+            state.answer = message.answer
+            state.wall_s = message.wall_s
+            state.startup_s = max(0.0, message.first_task_at - self.spawned_at)
+            state.cpu_s = message.cpu_s
+            state.cores = message.cpu_s / message.wall_s if message.wall_s > 0 else None
+            state.peak_rss_mb = max(state.peak_rss_mb or 0.0, message.peak_rss_bytes / MB)
+            state.correct = state.expected is None or message.answer == state.expected
+            state.extra = message.extra
+        elif isinstance(message, protocol.Error):
+            self.ended_at = self.clock()
+            state.status = "failed"
+            state.error = message.message
+
+    def settle(self, **fields) -> None:
+        """The lane's last word once its process is gone: status, error, peak memory."""
+        with self.lock:
+            for name, value in fields.items():
+                setattr(self.state, name, value)
+            if not self.ended_at:
+                self.ended_at = self.clock()
+        self.record("settle", {"lane": self.state.name, "fields": fields})
+
+    def elapsed(self, now: float) -> float:
+        if not self.running_since:
+            return 0.0
+        return (self.ended_at or now) - self.running_since
+
+
+class LaneProcess(LaneTracker):
+    """Runs one arena and feeds its messages to the tracker."""
+
+    def __init__(self, state: LaneState, config: dict, lock: threading.Lock, timeline: Timeline,
+                 python: str | None = None, record: Callable[[str, dict], None] = _no_record):
+        super().__init__(state, lock, timeline, record=record)
+        self.config = config
+        self.python = python
+        self.process = None
         self.cancelled = False
         self._stderr_tail: collections.deque[str] = collections.deque(maxlen=40)
         self._readers: list[threading.Thread] = []
@@ -101,10 +174,9 @@ class LaneProcess:
     def start(self) -> None:
         with self.lock:
             self.state.status = "starting"
-        self.spawned_at = time.monotonic()
+        spawned_at = self.clock()
         self.process = launch("tuiconc.arena", json.dumps(self.config), python=self.python)
-        with self.lock:
-            self.state.pid = self.process.pid
+        self.mark_spawned(self.process.pid, at=spawned_at)
         self._readers = [
             threading.Thread(target=self._read_messages, daemon=True),
             threading.Thread(target=self._read_stderr, daemon=True),
@@ -123,39 +195,7 @@ class LaneProcess:
             except protocol.ProtocolError:
                 self._stderr_tail.append(line)
                 continue
-            if isinstance(message, protocol.Activity):
-                self.timeline.add(self.state.name, message.workers)
-                continue
-            with self.lock:
-                self._apply(message)
-
-    def _apply(self, message: protocol.Message) -> None:
-        state = self.state
-        if isinstance(message, protocol.Started):
-            self.running_since = time.monotonic()
-            state.status = "running"
-            state.workers = message.workers
-            state.start_method = message.start_method
-            state.python = message.python
-            state.gil_enabled = message.gil_enabled
-            self.timeline.begin_lane(state.name, message.origin, message.switch_interval_s)
-        elif isinstance(message, protocol.Progress):
-            state.done, state.per_worker = message.done, message.per_worker
-        elif isinstance(message, protocol.Finished):
-            self.ended_at = state.finished_at = time.monotonic()
-            state.status = "finished"
-            state.answer = message.answer
-            state.wall_s = message.wall_s
-            state.startup_s = max(0.0, message.first_task_at - self.spawned_at)
-            state.cpu_s = message.cpu_s
-            state.cores = message.cpu_s / message.wall_s if message.wall_s > 0 else None
-            state.peak_rss_mb = max(state.peak_rss_mb or 0.0, message.peak_rss_bytes / MB)
-            state.correct = state.expected is None or message.answer == state.expected
-            state.extra = message.extra
-        elif isinstance(message, protocol.Error):
-            self.ended_at = time.monotonic()
-            state.status = "failed"
-            state.error = message.message
+            self.receive(message)
 
     def wait(self, timeout: float | None = None) -> bool:
         """True once the process has exited and every message has been read."""
@@ -166,13 +206,11 @@ class LaneProcess:
         for reader in self._readers:
             reader.join()
         with self.lock:
-            if self.cancelled and not self.state.ended:
-                self.state.status = "cancelled"
-            elif not self.state.ended:
-                self.state.status = "failed"
-                self.state.error = _exit_reason(returncode, list(self._stderr_tail))
-            if not self.ended_at:
-                self.ended_at = time.monotonic()
+            ended = self.state.ended
+        if self.cancelled and not ended:
+            self.settle(status="cancelled")
+        elif not ended:
+            self.settle(status="failed", error=_exit_reason(returncode, list(self._stderr_tail)))
         for stream in (self.process.stdout, self.process.stderr, self.process.stdin):
             stream.close()
         return True
@@ -181,8 +219,3 @@ class LaneProcess:
         self.cancelled = True
         if self.process is not None:
             end_group(self.process)
-
-    def elapsed(self, now: float) -> float:
-        if not self.running_since:
-            return 0.0
-        return (self.ended_at or now) - self.running_since

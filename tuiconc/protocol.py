@@ -64,16 +64,29 @@ class ProtocolError(ValueError):
     pass
 
 
+def to_dict(message: Message) -> dict:
+    return {"v": VERSION, "type": type(message).__name__.lower(), **dataclasses.asdict(message)}
+
+
+def from_dict(body: dict) -> Message:
+    try:
+        body = dict(body)
+        if body.pop("v") != VERSION:
+            raise ProtocolError(f"unsupported protocol version in {body!r}")
+        return MESSAGES[body.pop("type")](**body)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ProtocolError(f"not a tuiconc arena message: {str(body)[:200]!r}") from error
+
+
 def encode(message: Message) -> str:
-    body = {"v": VERSION, "type": type(message).__name__.lower(), **dataclasses.asdict(message)}
-    return json.dumps(body, separators=(",", ":")) + "\n"
+    return json.dumps(to_dict(message), separators=(",", ":")) + "\n"
 
 
 def decode(line: str) -> Message:
     try:
         body = json.loads(line)
-        if body.pop("v") != VERSION:
-            raise ProtocolError(f"unsupported protocol version in {line!r}")
-        return MESSAGES[body.pop("type")](**body)
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+    except json.JSONDecodeError as error:
         raise ProtocolError(f"not a tuiconc arena message: {line.strip()[:200]!r}") from error
+    if not isinstance(body, dict):
+        raise ProtocolError(f"not a tuiconc arena message: {line.strip()[:200]!r}")
+    return from_dict(body)

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 from tuiconc import __version__, settings
 from tuiconc.config import RaceConfig, validate
-from tuiconc.lane import MB, LaneProcess, LaneState
+from tuiconc.lane import MB, LaneProcess, LaneState, LaneTracker
 from tuiconc.localserver import LocalServer, LocalServerError
 from tuiconc.machine import machine_facts
 from tuiconc.runners import RUNNERS
+from tuiconc.recording import Recorder, Recording
 from tuiconc.sampler import Sampler
 from tuiconc.timeline import Timeline
 from tuiconc.trace import write_trace
@@ -85,6 +86,20 @@ def derive_figures(lanes: list[LaneState], usable_cpus: int, mode: str, io_bound
         lane.efficiency = lane.speedup / ideal_speedup(lane.workers or 1, usable_cpus, io_bound)
 
 
+def fill_live_figures(state: RaceState, trackers: dict[str, LaneTracker], now: float, elapsed_s: float,
+                      live: dict[str, tuple[float, float]], waits: bool) -> RaceState:
+    """Complete a copied state for display: elapsed times, cores and memory now, places, speedups."""
+    state.elapsed_s = elapsed_s
+    for lane in state.lanes:
+        tracker = trackers.get(lane.name)
+        if tracker is not None:
+            lane.elapsed_s = lane.wall_s if lane.status == "finished" else tracker.elapsed(now)
+        if lane.active and lane.name in live:
+            lane.cores_now, lane.rss_mb_now = live[lane.name]
+    derive_figures(state.lanes, state.machine["usable_cpus"], state.config.mode, waits)
+    return state
+
+
 class Race:
     def __init__(self, config: RaceConfig, sampler: Sampler | None = None, python: str | None = None):
         self.config = validate(config)
@@ -104,6 +119,7 @@ class Race:
         self._specs = {spec.name: spec for spec in self.config.lane_specs()}
         self._lanes: list[LaneProcess] = []
         self.timeline = Timeline(time.monotonic(), settings.TIMELINE_BUCKET_S)
+        self.recorder = Recorder(time.monotonic, time.monotonic())
         self._thread: threading.Thread | None = None
         self._started_at = 0.0
         self._ended_at = 0.0
@@ -112,9 +128,11 @@ class Race:
     def start(self) -> "Race":
         self._started_at = time.monotonic()
         self.timeline = Timeline(self._started_at, settings.TIMELINE_BUCKET_S)
+        self.recorder = Recorder(time.monotonic, self._started_at)
         self.sampler.start()
         self._thread = threading.Thread(target=self._orchestrate, name="tuiconc-race", daemon=True)
         self._thread.start()
+        threading.Thread(target=self._record_samples, name="tuiconc-race-samples", daemon=True).start()
         return self
 
     def run(self) -> RaceState:
@@ -144,18 +162,21 @@ class Race:
         now = time.monotonic()
         with self._lock:
             state = copy.deepcopy(self._state)
-            processes = {lane.state.name: lane for lane in self._lanes}
-        state.elapsed_s = (self._ended_at or now) - self._started_at if self._started_at else 0.0
+            trackers = {lane.state.name: lane for lane in self._lanes}
+        live = {}
         for lane in state.lanes:
-            process = processes.get(lane.name)
-            if process is None:
-                continue
-            lane.elapsed_s = lane.wall_s if lane.status == "finished" else process.elapsed(now)
             if lane.active and lane.pid:
                 tree = self.sampler.tree(lane.pid)
-                lane.cores_now, lane.rss_mb_now = tree.cores_now, tree.rss_bytes / MB
-        derive_figures(state.lanes, state.machine["usable_cpus"], self.config.mode, self.workload.waits)
-        return state
+                live[lane.name] = (tree.cores_now, tree.rss_bytes / MB)
+        elapsed = (self._ended_at or now) - self._started_at if self._started_at else 0.0
+        return fill_live_figures(state, trackers, now, elapsed, live, self.workload.waits)
+
+    def recording(self) -> Recording:
+        """Everything this race showed so far, replayable with `tuiconc replay`."""
+        with self._lock:
+            lanes = [{"runner": lane.runner, "label": lane.name, "total": lane.total} for lane in self._state.lanes]
+        return Recording(config=self.config.to_dict(), machine=self._state.machine, origin=self._started_at,
+                         cpu_ids=list(self.sampler.cpu_ids), lanes=lanes, events=self.recorder.copy())
 
     def write_trace(self, path: str) -> None:
         """The worker timeline as a Chrome trace file (opens in Perfetto)."""
@@ -170,6 +191,7 @@ class Race:
             with self._lock:
                 for lane in self._state.lanes:
                     lane.expected = expected
+            self._set_status("preparing")
             if self.config.needs_local_server and not self._cancel.is_set():
                 server = LocalServer()
             self._set_status("running")
@@ -212,7 +234,7 @@ class Race:
             "options": vars(self.config.options(url, spec.variant)),
         }
         return LaneProcess(state, config, self._lock, self.timeline,
-                           python=self.config.python_for(spec) or self.python)
+                           python=self.config.python_for(spec) or self.python, record=self.recorder.record)
 
     def _run_lanes(self, lanes: list[LaneProcess]) -> None:
         for lane in lanes:
@@ -226,8 +248,7 @@ class Race:
                 lane.kill()
         for lane in lanes:
             if lane.process is None:
-                with self._lock:
-                    lane.state.status = "cancelled"
+                lane.settle(status="cancelled")
                 continue
             lane.wait()
             tree = self.sampler.unwatch(lane.process.pid)
@@ -236,22 +257,38 @@ class Race:
     def _settle(self, lane: LaneProcess, sampled_peak_rss: int) -> None:
         with self._lock:
             state = lane.state
-            if state.status == "finished":
-                state.peak_rss_mb = max(state.peak_rss_mb or 0.0, sampled_peak_rss / MB)
-                if state.correct is False:
-                    state.error = self.workload.shortfall(state.answer, state.expected)
+            if state.status != "finished":
+                return
+            fields = {"peak_rss_mb": max(state.peak_rss_mb or 0.0, sampled_peak_rss / MB)}
+            if state.correct is False:
+                fields["error"] = self.workload.shortfall(state.answer, state.expected)
+        lane.settle(**fields)
 
-    def _set_status(self, status: str) -> None:
+    def _record_samples(self) -> None:
+        """Core and lane-tree readings for the recording, at the sampler's pace."""
+        while not self._done.wait(1 / settings.SAMPLE_HZ):
+            sample = self.sampler.snapshot()
+            with self._lock:
+                pids = {lane.state.name: lane.state.pid for lane in self._lanes if lane.state.active}
+            trees = {name: sample.trees[pid] for name, pid in pids.items() if pid in sample.trees}
+            self.recorder.record("cores", {
+                "cores": sample.cores,
+                "lanes": {name: [round(t.cores_now, 3), round(t.rss_bytes / MB, 1)] for name, t in trees.items()},
+            })
+
+    def _set_status(self, status: str, error: str | None = None) -> None:
         with self._lock:
             self._state.status = status
+            self._state.error = error
+            expected = self._state.lanes[0].expected if self._state.lanes else None
+        self.recorder.record("status", {"status": status, "error": error, "expected": expected})
 
     def _fail(self, message: str) -> None:
         with self._lock:
-            self._state.status = "failed"
-            self._state.error = message
             for lane in self._state.lanes:
                 if not lane.ended:
                     lane.status = "cancelled"
+        self._set_status("failed", message)
 
 
 def available_runners() -> list[str]:

@@ -1,0 +1,178 @@
+"""Replaying a recording through the same state, timeline and sampler interfaces as a live race.
+
+A front end cannot tell a ReplayRace from a Race: it starts it, takes snapshots, reads its
+timeline and its sampler, and may cancel it. Events are applied at their recorded times
+divided by the speed, to the same LaneTracker a live lane uses.
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import threading
+import time
+
+from tuiconc import protocol, settings
+from tuiconc.config import RaceConfig
+from tuiconc.lane import LaneState, LaneTracker
+from tuiconc.race import RaceState, fill_live_figures
+from tuiconc.recording import Recording, RecordingError
+from tuiconc.sampler import Sample
+from tuiconc.timeline import Timeline
+from tuiconc.trace import write_trace
+from tuiconc.workloads import WORKLOADS
+
+MIN_SPEED, MAX_SPEED = 0.25, 4.0
+
+
+def check_speed(speed: float) -> str | None:
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        return f"replay speed must be from {MIN_SPEED}× to {MAX_SPEED:g}× (got {speed:g})"
+    return None
+
+
+def config_from_recording(recording: Recording) -> RaceConfig:
+    fields = dict(recording.config)
+    fields["runners"] = tuple(fields.get("runners", ()))
+    fields["pythons"] = tuple(tuple(pair) for pair in fields.get("pythons", ()))
+    try:
+        config = RaceConfig(**fields)
+    except TypeError as error:
+        raise RecordingError(f"the recording's settings are not ones this tuiconc knows ({error})") from None
+    if config.workload not in WORKLOADS:
+        raise RecordingError(f"the recording's workload {config.workload!r} is not one this tuiconc knows")
+    return config
+
+
+class ReplaySampler:
+    """The sampler interface, fed from the recording's core readings."""
+
+    def __init__(self, cpu_ids: list[int]):
+        self.cpu_ids = list(cpu_ids)
+        self._cores = [0.0] * len(cpu_ids)
+        self._history = [collections.deque([0.0] * settings.CORE_HISTORY, maxlen=settings.CORE_HISTORY)
+                         for _ in cpu_ids]
+        self._lock = threading.Lock()
+
+    def start(self) -> "ReplaySampler":
+        return self
+
+    def stop(self) -> None:
+        pass
+
+    def feed(self, cores: list[float]) -> None:
+        with self._lock:
+            self._cores = list(cores)
+            for history, value in zip(self._history, cores):
+                history.append(value)
+
+    def snapshot(self) -> Sample:
+        with self._lock:
+            return Sample(cpu_ids=list(self.cpu_ids), cores=list(self._cores),
+                          history=[list(h) for h in self._history])
+
+
+class ReplayRace:
+    def __init__(self, recording: Recording, speed: float = 1.0):
+        problem = check_speed(speed)
+        if problem:
+            raise ValueError(problem)
+        self.recording_data = recording
+        self.speed = speed
+        self.config = config_from_recording(recording)
+        self.workload = WORKLOADS[self.config.workload]
+        self.sampler = ReplaySampler(recording.cpu_ids)
+        self.timeline = Timeline(recording.origin, settings.TIMELINE_BUCKET_S)
+        self._lock = threading.Lock()
+        self._cancel = threading.Event()
+        self._done = threading.Event()
+        self._state = RaceState(
+            config=self.config, machine=recording.machine,
+            lanes=[LaneState(runner=lane["runner"], label=lane["label"], total=lane["total"])
+                   for lane in recording.lanes],
+        )
+        self._trackers = {lane.name: LaneTracker(lane, self._lock, self.timeline, clock=self._clock)
+                          for lane in self._state.lanes}
+        self._live: dict[str, tuple[float, float]] = {}
+        self._started_at = 0.0
+        self._ended_at = 0.0
+        self._thread: threading.Thread | None = None
+
+    def _clock(self) -> float:
+        """Where the replay is on the recorded race's own clock."""
+        if not self._started_at:
+            return self.recording_data.origin
+        return self.recording_data.origin + (time.monotonic() - self._started_at) * self.speed
+
+    def start(self) -> "ReplayRace":
+        self._started_at = time.monotonic()
+        self._thread = threading.Thread(target=self._play, name="tuiconc-replay", daemon=True)
+        self._thread.start()
+        return self
+
+    def run(self) -> RaceState:
+        self.start()
+        self.wait()
+        return self.snapshot()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def cancel(self, wait: bool = True) -> None:
+        self._cancel.set()
+        if wait and self._thread is not None:
+            self._thread.join()
+
+    def recording(self) -> Recording:
+        return self.recording_data
+
+    def write_trace(self, path: str) -> None:
+        write_trace(self.timeline, path)
+
+    def snapshot(self) -> RaceState:
+        now = self._clock()
+        with self._lock:
+            state = copy.deepcopy(self._state)
+            live = dict(self._live)
+        race_now = self._ended_at or time.monotonic()
+        elapsed = (race_now - self._started_at) * self.speed if self._started_at else 0.0
+        return fill_live_figures(state, self._trackers, now, elapsed, live, self.workload.waits)
+
+    def _play(self) -> None:
+        try:
+            for at, kind, payload in self.recording_data.events:
+                if self._cancel.wait(max(0.0, self._started_at + at / self.speed - time.monotonic())):
+                    break
+                self._apply(kind, payload)
+            if self._cancel.is_set():
+                with self._lock:
+                    self._state.status = "cancelled"
+                    for lane in self._state.lanes:
+                        if not lane.ended:
+                            lane.status = "cancelled"
+        finally:
+            self._ended_at = time.monotonic()
+            self._done.set()
+
+    def _apply(self, kind: str, payload: dict) -> None:
+        if kind == "status":
+            with self._lock:
+                self._state.status, self._state.error = payload["status"], payload.get("error")
+                for lane in self._state.lanes:
+                    lane.expected = payload.get("expected")
+        elif kind == "cores":
+            self.sampler.feed(payload["cores"])
+            with self._lock:
+                self._live = {name: tuple(value) for name, value in payload.get("lanes", {}).items()}
+        elif payload.get("lane") in self._trackers:
+            tracker = self._trackers[payload["lane"]]
+            if kind == "spawn":
+                tracker.mark_spawned(payload["pid"], at=payload["at"])
+            elif kind == "message":
+                tracker.receive(protocol.from_dict(payload["message"]))
+            elif kind == "settle":
+                tracker.settle(**payload["fields"])
