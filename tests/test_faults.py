@@ -2,6 +2,7 @@
 
 import os
 import signal
+import tempfile
 import threading
 
 import psutil
@@ -16,7 +17,13 @@ def open_fds() -> int:
     return psutil.Process().num_fds()
 
 
+def temporary_files() -> set[str]:
+    folder = tempfile.gettempdir()
+    return {name for name in os.listdir(folder) if name.startswith(("pymp-", "tuiconc-lane-"))}
+
+
 def test_cancelling_fifty_races_in_a_row_leaves_nothing_behind():
+    files_before = temporary_files()
     config = RaceConfig(workload="countdown", size=5_000_000_000, workers=2, mode="together",
                         runners=("threading", "multiprocessing"))
     fds, threads = None, None
@@ -30,6 +37,7 @@ def test_cancelling_fifty_races_in_a_row_leaves_nothing_behind():
             fds, threads = open_fds(), threading.active_count()
     assert open_fds() <= fds + 2
     assert threading.active_count() <= threads
+    assert temporary_files() <= files_before, "killed lanes' temporary files were left behind"
 
 
 def test_two_hundred_short_races_grow_no_threads_fds_or_children():

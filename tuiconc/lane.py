@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import collections
 import json
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -170,12 +172,14 @@ class LaneProcess(LaneTracker):
         self.cancelled = False
         self._stderr_tail: collections.deque[str] = collections.deque(maxlen=40)
         self._readers: list[threading.Thread] = []
+        self.tmpdir = ""
 
     def start(self) -> None:
         with self.lock:
             self.state.status = "starting"
         spawned_at = self.clock()
-        self.process = launch("tuiconc.arena", json.dumps(self.config), python=self.python)
+        self.tmpdir = tempfile.mkdtemp(prefix="tuiconc-lane-")
+        self.process = launch("tuiconc.arena", json.dumps(self.config), python=self.python, tmpdir=self.tmpdir)
         self.mark_spawned(self.process.pid, at=spawned_at)
         self._readers = [
             threading.Thread(target=self._read_messages, daemon=True),
@@ -213,6 +217,7 @@ class LaneProcess(LaneTracker):
             self.settle(status="failed", error=_exit_reason(returncode, list(self._stderr_tail)))
         for stream in (self.process.stdout, self.process.stderr, self.process.stdin):
             stream.close()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
         return True
 
     def kill(self) -> None:

@@ -13,13 +13,17 @@ import psutil
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
-def launch(module: str, *args: str, python: str | None = None) -> subprocess.Popen:
+def launch(module: str, *args: str, python: str | None = None, tmpdir: str | None = None) -> subprocess.Popen:
     """Run `python -m module args…` in a new process group, talking over pipes.
 
-    Its stdin stays open for as long as we live: that is the child's lifeline.
+    Its stdin stays open for as long as we live: that is the child's lifeline. With `tmpdir`,
+    its temporary files (multiprocessing's sockets and folders) go there, for us to remove
+    even when the child is killed before it can.
     """
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+    if tmpdir:
+        env["TMPDIR"] = tmpdir
     return subprocess.Popen(
         [python or sys.executable, "-m", module, *args],
         stdin=subprocess.PIPE,
