@@ -1,0 +1,61 @@
+"""Talk files: validated with file, line and field; the built-in talk's scenes each end with their
+expected winner (at small sizes, so the suite stays quick)."""
+
+import pytest
+
+from tuiconc.race import Race
+from tuiconc.talk import TalkError, load_talk, parse_talk
+
+SMALL_SIZES = {"primes": 300_000, "sha256": 600, "http": 40, "sleep": 8, "tiny-tasks": 2_000_000,
+               "fetch-and-crunch": 16}
+
+
+def small(config):
+    return config.with_changes(size=SMALL_SIZES[config.workload], latency_ms=min(config.latency_ms, 40),
+                               workers=min(config.workers, 200))
+
+
+def test_the_built_in_talk_loads():
+    talk = load_talk()
+    assert len(talk.scenes) == 8
+    assert all(scene.title and scene.caption and scene.expect for scene in talk.scenes)
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_each_built_in_scene_ends_with_its_expected_winner(index):
+    scene = load_talk().scenes[index]
+    state = Race(small(scene.config)).run()
+    assert state.status == "finished", state.error
+    winner = next(lane for lane in state.lanes if lane.place == 1)
+    assert winner.name in scene.expect, [(lane.name, lane.wall_s, lane.error) for lane in state.lanes]
+
+
+GOOD = '''title = "t"
+[[scenes]]
+title = "one"
+caption = "c"
+workload = "primes"
+size = 1000
+'''
+
+
+@pytest.mark.parametrize("text,message", [
+    ("not toml ===", "not valid TOML"),
+    ('title = "t"\n', "talk: no scenes"),
+    (GOOD + '[[scenes]]\ntitle = "two"\ncaption = "c"\nworkers = 0\n', "x.toml:10: scene 2, workers: workers must be at least 1"),
+    (GOOD + '[[scenes]]\ntitle = "two"\ncaption = "c"\nworkload = "nope"\n', "x.toml:10: scene 2, workload: unknown workload 'nope'"),
+    (GOOD.replace('size = 1000', 'size = "big"'), "x.toml:6: scene 1, size: must be a whole number"),
+    (GOOD.replace('caption = "c"\n', ''), "x.toml:2: scene 1: every scene needs a caption"),
+    (GOOD + 'colour = "red"\n', "x.toml:7: scene 1, colour: unknown field"),
+    (GOOD + 'expect = ["hybrid"]\n', "x.toml:7: scene 1, expect: 'hybrid' is not one of this scene's lanes"),
+    (GOOD + 'lab = "nope"\n', "x.toml:7: scene 1, lab: unknown lab 'nope'"),
+])
+def test_bad_talks_say_file_line_and_field(text, message):
+    with pytest.raises(TalkError) as error:
+        parse_talk(text, "x.toml")
+    assert message in str(error.value)
+
+
+def test_a_missing_talk_file_is_a_clear_error(tmp_path):
+    with pytest.raises(TalkError, match="cannot read it"):
+        load_talk(str(tmp_path / "missing.toml"))
