@@ -136,7 +136,8 @@ def build_parsers() -> dict[str, OneLineParser]:
         epilog="commands:\n  tuiconc race …            race headless, with live bars or --json\n"
                "  tuiconc list              workloads, runners and pitfall labs\n"
                "  tuiconc replay FILE       replay a recorded race (race --record FILE)\n"
-               "  tuiconc compare A B       two runs' JSON results side by side\n\n"
+               "  tuiconc compare A B       two runs' JSON results side by side\n"
+               "  tuiconc serve             the app in a web browser (127.0.0.1:8000)\n\n"
                "With no command, the app opens; race settings given here are its starting settings.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -161,9 +162,16 @@ def build_parsers() -> dict[str, OneLineParser]:
     compare = OneLineParser(prog="tuiconc compare", description="Two runs' results side by side.")
     add_compare_arguments(compare)
 
+    serve = OneLineParser(prog="tuiconc serve", description="Serve the app to a web browser (textual-serve).")
+    serve.add_argument("--port", type=whole_number, default=8000, help="default: 8000")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only); "
+                            "anything else lets other machines start races on this one")
+    add_race_options(serve)
+
     listing = OneLineParser(prog="tuiconc list", description="List workloads and runners.")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    return {"app": app, "race": race, "list": listing, "replay": replay, "compare": compare}
+    return {"app": app, "race": race, "list": listing, "replay": replay, "compare": compare, "serve": serve}
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -222,6 +230,31 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(f"tuiconc replay: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     return follow(race, args.json)
+
+
+def cmd_serve(args: argparse.Namespace, argv: list[str]) -> int:
+    from tuiconc.serve import LOOPBACK, check_port, port_is_free, serve
+
+    problem = check_port(args.port)
+    if not problem and not port_is_free(args.host, args.port):
+        problem = f"port {args.port} on {args.host} is in use (or the address is not this machine's); try --port"
+    if problem:
+        print(f"tuiconc serve: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.host != LOOPBACK:
+        print(f"tuiconc serve: warning: listening on {args.host}, not only this machine: anyone who can reach "
+              f"it can start races here", file=sys.stderr)
+    app_arguments = []
+    skip = False
+    for item in argv:  # the race options go to each browser's app; --host and --port are the server's
+        if skip:
+            skip = False
+        elif item in ("--host", "--port"):
+            skip = True
+        elif not item.startswith(("--host=", "--port=")):
+            app_arguments.append(item)
+    serve(args.host, args.port, app_arguments)
+    return EXIT_OK
 
 
 def follow(race, as_json: bool, trace_path: str | None = None, record_path: str | None = None,
@@ -295,6 +328,10 @@ def main(argv: list[str]) -> int:
             return cmd_replay(parsers["replay"].parse_args(argv[1:]))
         if command == "compare":
             return cmd_compare(parsers["compare"].parse_args(argv[1:]))
+        if command == "serve":
+            args = parsers["serve"].parse_args(argv[1:])
+            config_from(args, default_mode="together")  # the served app's settings must be valid too
+            return cmd_serve(args, argv[1:])
         args = parsers["app"].parse_args(argv)
         config = config_from(args, default_mode="together")
     except ConfigError as error:
