@@ -16,7 +16,7 @@ from tuiconc.config import ConfigError, RaceConfig, check_lab, lab_config, probl
 from tuiconc.cli_compare import add_arguments as add_compare_arguments
 from tuiconc.cli_compare import cmd_compare
 from tuiconc.labs import LABS
-from tuiconc.machine import default_start_method, machine_facts
+from tuiconc.machine import default_start_method
 from tuiconc.runners import RUNNERS
 from tuiconc.workloads import WORKLOADS
 

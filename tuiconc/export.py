@@ -8,6 +8,7 @@ import json
 
 from tuiconc import __version__
 from tuiconc import format as fmt
+from tuiconc.jsonfile import read_json
 from tuiconc.race import RaceState
 
 COLUMNS = ("race", "mode", "workload", "size", "lane", "runner", "status", "correct", "wall_s", "startup_s",
@@ -77,13 +78,7 @@ class ResultsError(ValueError):
 
 def load_results(path: str) -> list[dict]:
     """The races in a `tuiconc race --json` document or a JSON export, as plain dicts."""
-    try:
-        with open(path) as f:
-            document = json.load(f)
-    except OSError as error:
-        raise ResultsError(f"cannot read {path!r}: {error.strerror or error}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ResultsError(f"{path!r} is not JSON; give the output of `tuiconc race --json`") from None
+    document = read_json(path, ResultsError, "tuiconc results (give the output of `tuiconc race --json`)")
     races = document.get("races") if isinstance(document, dict) and "races" in document else [document]
     if not races or not all(isinstance(r, dict) and "lanes" in r and "machine" in r for r in races):
         raise ResultsError(f"{path!r} holds no tuiconc results; give the output of `tuiconc race --json`")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tuiconc import __version__, settings
 from tuiconc.config import RaceConfig, validate
@@ -100,7 +100,32 @@ def fill_live_figures(state: RaceState, trackers: dict[str, LaneTracker], now: f
     return state
 
 
-class Race:
+class RaceHandle:
+    """What front ends drive, live or replayed: start, snapshot, wait, cancel."""
+
+    _done: threading.Event
+
+    def start(self) -> "RaceHandle":
+        raise NotImplementedError
+
+    def snapshot(self) -> RaceState:
+        raise NotImplementedError
+
+    def run(self) -> RaceState:
+        """Start, wait for the end, and return the final state."""
+        self.start()
+        self.wait()
+        return self.snapshot()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+
+class Race(RaceHandle):
     def __init__(self, config: RaceConfig, sampler: Sampler | None = None, python: str | None = None):
         self.config = validate(config)
         self.workload = WORKLOADS[config.workload]
@@ -134,19 +159,6 @@ class Race:
         self._thread.start()
         threading.Thread(target=self._record_samples, name="tuiconc-race-samples", daemon=True).start()
         return self
-
-    def run(self) -> RaceState:
-        """Start, wait for the end, and return the final state."""
-        self.start()
-        self.wait()
-        return self.snapshot()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        return self._done.wait(timeout)
-
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
 
     def cancel(self, wait: bool = True) -> None:
         """End every process of every lane; with wait, return once they are all gone."""

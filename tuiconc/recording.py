@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from tuiconc import __version__
+from tuiconc.jsonfile import read_json
 
 FORMAT = "tuiconc-recording"
 VERSION = 1
@@ -71,13 +72,7 @@ class Recording:
 
 
 def load(path: str) -> Recording:
-    try:
-        with open(path) as f:
-            document = json.load(f)
-    except OSError as error:
-        raise RecordingError(f"cannot read {path!r}: {error.strerror or error}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise RecordingError(f"{path!r} is not JSON, so not a tuiconc recording") from None
+    document = read_json(path, RecordingError, "a tuiconc recording")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise RecordingError(f"{path!r} is not a tuiconc recording (no \"format\": \"{FORMAT}\")")
     if document.get("version") != VERSION:

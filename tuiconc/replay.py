@@ -15,7 +15,7 @@ import time
 from tuiconc import protocol, settings
 from tuiconc.config import RaceConfig
 from tuiconc.lane import LaneState, LaneTracker
-from tuiconc.race import RaceState, fill_live_figures
+from tuiconc.race import RaceHandle, RaceState, fill_live_figures
 from tuiconc.recording import Recording, RecordingError
 from tuiconc.sampler import Sample
 from tuiconc.timeline import Timeline
@@ -72,7 +72,7 @@ class ReplaySampler:
                           history=[list(h) for h in self._history])
 
 
-class ReplayRace:
+class ReplayRace(RaceHandle):
     def __init__(self, recording: Recording, speed: float = 1.0):
         problem = check_speed(speed)
         if problem:
@@ -109,18 +109,6 @@ class ReplayRace:
         self._thread = threading.Thread(target=self._play, name="tuiconc-replay", daemon=True)
         self._thread.start()
         return self
-
-    def run(self) -> RaceState:
-        self.start()
-        self.wait()
-        return self.snapshot()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        return self._done.wait(timeout)
-
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
 
     def cancel(self, wait: bool = True) -> None:
         self._cancel.set()

@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from importlib import resources
 
-from tuiconc.config import ConfigError, RaceConfig, check_lab, lab_config, problems
+from tuiconc.config import RaceConfig, check_lab, lab_config, problems
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -8,6 +8,7 @@ import concurrent.futures
 import itertools
 import platform
 import threading
+from typing import Callable
 
 from tuiconc.machine import gil_enabled
 from tuiconc.runners.base import Job, Runner
@@ -40,22 +41,28 @@ class Threading(Runner):
         return results
 
 
+def thread_pool(job: Job) -> tuple[concurrent.futures.ThreadPoolExecutor, Callable]:
+    """A pool of K threads, each claiming its own progress slot as it starts, and the task function."""
+    slots = itertools.count()
+    local = threading.local()
+
+    def claim_slot() -> None:
+        local.bump = job.board.bumper(next(slots))
+
+    def run_one(task):
+        job.board.mark_task_start()
+        return job.workload.run_task(task, local.bump, job.options)
+
+    return concurrent.futures.ThreadPoolExecutor(job.workers, initializer=claim_slot), run_one
+
+
 class ThreadPool(Runner):
     name = "threadpool"
     description = "concurrent.futures.ThreadPoolExecutor with K threads."
 
     def run(self, job: Job) -> list[int]:
-        slots = itertools.count()
-        local = threading.local()
-
-        def claim_slot() -> None:
-            local.bump = job.board.bumper(next(slots))
-
-        def run_one(task):
-            job.board.mark_task_start()
-            return job.workload.run_task(task, local.bump, job.options)
-
-        with concurrent.futures.ThreadPoolExecutor(job.workers, initializer=claim_slot) as pool:
+        pool, run_one = thread_pool(job)
+        with pool:
             return list(pool.map(run_one, job.tasks))
 
 
@@ -68,19 +75,9 @@ class ToThread(Runner):
         return asyncio.run(self._run(job))
 
     async def _run(self, job: Job) -> list[int]:
-        slots = itertools.count()
-        local = threading.local()
-
-        def claim_slot() -> None:
-            local.bump = job.board.bumper(next(slots))
-
-        def run_one(task):
-            job.board.mark_task_start()
-            return job.workload.run_task(task, local.bump, job.options)
-
+        pool, run_one = thread_pool(job)
         # to_thread uses the loop's default executor: give it exactly K threads.
-        asyncio.get_running_loop().set_default_executor(
-            concurrent.futures.ThreadPoolExecutor(job.workers, initializer=claim_slot))
+        asyncio.get_running_loop().set_default_executor(pool)
         pending = collections.deque(job.tasks)
         results: list[int] = []
 

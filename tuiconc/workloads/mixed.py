@@ -6,10 +6,11 @@ import urllib.request
 
 from tuiconc import settings
 from tuiconc.workloads.base import Bump, Options, Task, Workload
-from tuiconc.workloads.cpu import count_primes_by_sieve, is_prime
+from tuiconc.workloads.cpu import Primes, count_primes_by_sieve
 from tuiconc.workloads.io import request_url, response_ok
 
 CRUNCH_WINDOW = 20_000  # numbers tested for primality per fetched item
+_PRIMES = Primes()
 
 
 class FetchAndCrunch(Workload):
@@ -26,15 +27,8 @@ class FetchAndCrunch(Workload):
         return size * CRUNCH_WINDOW
 
     def crunch(self, index: int, bump: Bump, options: Options) -> int:
-        found = 0
-        first, stop = index * CRUNCH_WINDOW, (index + 1) * CRUNCH_WINDOW
-        for block in range(first, stop, settings.PRIMES_BLOCK):
-            block_stop = min(block + settings.PRIMES_BLOCK, stop)
-            for n in range(block, block_stop):
-                if is_prime(n):
-                    found += 1
-            bump(block_stop - block)
-        return found
+        """Count primes in this item's window, exactly as the primes workload does."""
+        return _PRIMES.run_task((index * CRUNCH_WINDOW, (index + 1) * CRUNCH_WINDOW), bump, options)
 
     def _fetch(self, options: Options, index: int) -> bool:
         try:

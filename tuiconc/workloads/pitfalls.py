@@ -7,6 +7,7 @@ import time
 
 from tuiconc.settings import SUM_SQUARES_BLOCK
 from tuiconc.workloads.base import Bump, Options, Task, Workload
+from tuiconc.workloads.cpu import SumSquares
 
 
 class _SharedCounter:
@@ -81,8 +82,7 @@ class TinyTasks(Workload):
         return total
 
     def expected(self, size: int, options: Options) -> int:
-        n = size - 1
-        return n * (n + 1) * (2 * n + 1) // 6
+        return SumSquares().expected(size, options)
 
 
 assert TINY_TASK < SUM_SQUARES_BLOCK  # tiny means tiny: less than one progress block of the real workload
