@@ -64,10 +64,10 @@ def main() -> None:
     target = 0.9 * cores
     print(f"primes size {args.size:,}, {cores} workers = usable CPUs, median of {args.rounds}; "
           f"target speedup ≥ {target:.2f}")
-    print(f"{'lane':<26} {'wall':>8} {'speedup':>8} {'per core':>9}")
+    print(f"{'lane':<26} {'wall':>8} {'speedup':>8} {'speedup/cores':>14}")
     for name, values in walls.items():
         wall = median(values)
-        print(f"{name:<26} {wall:>7.3f}s {sequential / wall:>7.2f}× {sequential / wall / cores:>8.0%}")
+        print(f"{name:<26} {wall:>7.3f}s {sequential / wall:>7.2f}× {sequential / wall / cores:>13.0%}")
     lane, bare = median(walls["multiprocessing"]), median(walls["bare pool, tuiconc plan"])
     naive = median(walls["bare pool, naive plan"])
     print(f"multiprocessing lane / bare pool (same plan): {lane / bare:.3f}  (target ≤ 1.05)")
