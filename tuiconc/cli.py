@@ -330,10 +330,10 @@ def main(argv: list[str]) -> int:
             return cmd_compare(parsers["compare"].parse_args(argv[1:]))
         if command == "serve":
             args = parsers["serve"].parse_args(argv[1:])
-            config_from(args, default_mode="together")  # the served app's settings must be valid too
+            config_from(args, default_mode="isolated")  # the served app's settings must be valid too
             return cmd_serve(args, argv[1:])
         args = parsers["app"].parse_args(argv)
-        config = config_from(args, default_mode="together")
+        config = config_from(args, default_mode="isolated")
     except ConfigError as error:
         prog = f"tuiconc {command}" if command else "tuiconc"
         print(f"{prog}: error: {error}", file=sys.stderr)

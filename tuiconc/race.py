@@ -56,12 +56,17 @@ class RaceState:
             "status": self.status,
             "error": self.error,
             "lanes": [lane.to_json() for lane in self.lanes],
-            "verdict": verdict(self.lanes) if self.status == "finished" else None,
+            "verdict": self.verdict,
         }
 
     @property
     def verdict(self) -> str | None:
-        return verdict(self.lanes) if self.status == "finished" else None
+        if self.status != "finished":
+            return None
+        if self.config.mode == "together" and len(self.lanes) > 1:
+            return (f"Together, the lanes shared {self.machine['usable_cpus']} CPUs, so each lane's figures include "
+                    f"the others' load: race isolated (mode) for a verdict.")
+        return verdict(self.lanes)
 
 
 def ideal_speedup(workers: int, usable_cpus: int, io_bound: bool) -> int:

@@ -1,0 +1,351 @@
+"""The Textual explorer: pick a workload, set it up from the keyboard, race, read the results.
+
+The app drives the race engine and measures nothing itself: a timer pulls the race's
+latest snapshot and the sampler's latest reading a few times a second and the widgets draw
+them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.widgets import Footer, Header, Label
+
+from tuiconc import settings
+from tuiconc.cli import whole_number
+from tuiconc.config import RaceConfig, lab_config, problems
+from tuiconc.export import save as save_results
+from tuiconc.machine import machine_facts, start_methods
+from tuiconc.race import Race, RaceHandle, RaceState, available_runners
+from tuiconc.sampler import Sampler
+from tuiconc.ui.screens.help import HelpScreen
+from tuiconc.ui.screens.prompt import PromptScreen
+from tuiconc.ui.widgets.cores import CoresView
+from tuiconc.ui.widgets.picker import LAB_PREFIX, WorkloadPicker, choices
+from tuiconc.ui.widgets.race_pane import RacePane
+from tuiconc.ui.widgets.results import ResultsTable
+from tuiconc.ui.widgets.settings import SettingsPanel
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+REFRESH_HZ = 8  # lanes and results; the cores pane follows the sampler's own rate
+
+HIGH_CONTRAST = Theme(name="high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ff9f00",
+                      foreground="#ffffff", background="#000000", surface="#000000", panel="#1a1a1a",
+                      success="#00ff00", warning="#ffff00", error="#ff3030", dark=True)
+
+
+class TuiconcApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "tuiconc"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("r", "race", "Race"),
+        Binding("c,escape", "cancel", "Cancel"),
+        Binding("plus,equals_sign", "workers(2)", "Workers+", key_display="+"),
+        Binding("minus", "workers(0.5)", "Workers-", key_display="-"),
+        Binding("right_square_bracket", "size(2)", "Size×2", key_display="]"),
+        Binding("left_square_bracket", "size(0.5)", "Size÷2", key_display="["),
+        Binding("right_curly_bracket", "size(10)", "Size×10", show=False),
+        Binding("left_curly_bracket", "size(0.1)", "Size÷10", show=False),
+        Binding("m", "mode", "Mode"),
+        Binding("s", "start_method", "Start method", show=False),
+        Binding("n", "workload(1)", "Next workload", show=False),
+        Binding("p", "workload(-1)", "Previous workload", show=False),
+        *(Binding(str(i), f"toggle_lane({i - 1})", f"Lane {i}", show=False) for i in range(1, 10)),
+        Binding("x", "export", "Save results", show=False),
+        Binding("ctrl+s", "screenshot_to", "Screenshot", show=False),
+        Binding("h", "contrast", "Contrast", show=False),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, config: RaceConfig | None = None, sampler=None, machine: dict | None = None):
+        super().__init__()
+        self.config = config or RaceConfig(mode="isolated")
+        self.sampler = sampler or Sampler()
+        self.machine = machine or machine_facts()
+        self.texts: dict[str, str] = {}  # what was typed into a setting box that is not a number
+        self.enabled: set[str] = set(self.config.runners)
+        self.race: RaceHandle | None = None
+        self.history: list[RaceState] = []
+        self.last_state: RaceState | None = None
+        self.terminated_by: int | None = None
+        self.register_theme(HIGH_CONTRAST)
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≋")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield WorkloadPicker(id="picker")
+                yield SettingsPanel(id="settings")
+            with Vertical(id="right"):
+                yield RacePane(id="race")
+                with Horizontal(id="bottom"):
+                    yield CoresView(id="cores")
+                    yield ResultsTable(id="results")
+        yield Label("", id="too-small")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, self.on_terminate_signal, signum)
+        self.query_one("#picker").border_title = "Workloads"
+        self.query_one("#race").border_title = "Race"
+        self.query_one("#cores").border_title = "Cores"
+        self.query_one("#results").border_title = "Results"
+        self.sampler.start()
+        self.query_one(WorkloadPicker).select(self.choice)
+        await self.refresh_lanes()
+        self.show_settings()
+        self.set_interval(1 / REFRESH_HZ, self.refresh_race)
+        self.set_interval(1 / settings.SAMPLE_HZ, self.refresh_cores)
+        self.refresh_cores()
+        self.check_size()
+
+    def on_resize(self) -> None:
+        self.check_size()
+
+    def check_size(self) -> None:
+        too_small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        self.screen.set_class(too_small, "-too-small")
+        if too_small:
+            self.query_one("#too-small", Label).update(
+                f"This terminal is {self.size.width}×{self.size.height}. tuiconc needs at least "
+                f"{MIN_WIDTH}×{MIN_HEIGHT}: make the window larger or the font smaller.")
+
+    # -- what the settings are ---------------------------------------------------------------
+    @property
+    def choice(self) -> str:
+        return LAB_PREFIX + self.config.lab if self.config.lab else self.config.workload
+
+    def lane_names(self) -> list[str]:
+        if self.config.lab:
+            return [spec.name for spec in self.config.lane_specs()]
+        return available_runners()
+
+    def race_config(self) -> RaceConfig:
+        if self.config.lab:
+            return self.config
+        return self.config.with_changes(runners=tuple(n for n in available_runners() if n in self.enabled))
+
+    def current_problems(self) -> dict[str, str]:
+        found = {field: f"{field.replace('_ms', '')}: expected a whole number, got {text!r}"
+                 for field, text in self.texts.items()}
+        for field, message in problems(self.race_config()).items():
+            found.setdefault(field, message)
+        return found
+
+    def show_settings(self) -> None:
+        self.query_one(SettingsPanel).show(self.config, self.current_problems(), self.texts)
+        self.update_subtitle()
+
+    def update_subtitle(self) -> None:
+        m = self.machine
+        status = "idle"
+        if self.race is not None and not self.race.done:
+            status = f"racing {self.race.config.workload}"
+        elif self.last_state is not None:
+            status = f"last race {self.last_state.status}"
+        self.sub_title = (f"Python {m['python']} · GIL {'on' if m['gil_enabled'] else 'off'} · "
+                          f"{m['usable_cpus']} usable CPUs · {self.config.start_method} · {self.config.mode} · {status}")
+
+    async def apply(self, config: RaceConfig) -> None:
+        self.config = config
+        await self.refresh_lanes()
+        self.show_settings()
+
+    async def refresh_lanes(self) -> None:
+        await self.query_one(RacePane).set_lanes(self.lane_names())
+        self.query_one(RacePane).show(self.last_state, self.shown_enabled())
+
+    def shown_enabled(self) -> set[str]:
+        return set(self.lane_names()) if self.config.lab else self.enabled
+
+    # -- the timers --------------------------------------------------------------------------
+    def refresh_race(self) -> None:
+        race = self.race
+        if race is None:
+            return
+        state = race.snapshot()
+        self.last_state = state
+        self.query_one(RacePane).show(state, {lane.name for lane in state.lanes})
+        if race.done:
+            self.race = None
+            if state.status == "finished":
+                self.history.append(state)
+                self.query_one(ResultsTable).show(self.history)
+            elif state.status == "failed":
+                self.notify(state.error or "the race failed", severity="error")
+            self.update_subtitle()
+
+    def refresh_cores(self) -> None:
+        sampler = getattr(self.race, "sampler", None) or self.sampler
+        lanes = self.last_state.lanes if self.last_state and self.race else []
+        self.query_one(CoresView).show(sampler.snapshot(), lanes)
+
+    # -- actions -----------------------------------------------------------------------------
+    def action_race(self) -> None:
+        found = self.current_problems()
+        if found:
+            self.bell()
+            self.notify(next(iter(found.values())), title="Can't race yet", severity="error")
+            return
+        if self.race is not None and not self.race.done:
+            self.race.cancel(wait=False)
+        self.race = Race(self.race_config(), sampler=self.sampler).start()
+        self.last_state = self.race.snapshot()
+        self.update_subtitle()
+
+    def action_cancel(self) -> None:
+        race = self.race
+        if race is None or race.done:
+            return
+        self.run_worker(race.cancel, thread=True, exclusive=False)  # ends every lane's process group
+        self.notify("Race cancelled: every lane process is ending.")
+
+    async def action_workers(self, factor: float) -> None:
+        workers = max(1, min(settings.MAX_WORKERS, round(self.config.workers * factor)))
+        self.texts.pop("workers", None)
+        await self.apply(self.config.with_changes(workers=workers))
+
+    async def action_size(self, factor: float) -> None:
+        size = max(1, round(self.config.effective_size * factor))
+        self.texts.pop("size", None)
+        await self.apply(self.config.with_changes(size=size))
+
+    async def action_mode(self) -> None:
+        await self.apply(self.config.with_changes(mode="isolated" if self.config.mode == "together" else "together"))
+
+    async def action_start_method(self) -> None:
+        methods = start_methods()
+        index = methods.index(self.config.start_method) if self.config.start_method in methods else -1
+        await self.apply(self.config.with_changes(start_method=methods[(index + 1) % len(methods)]))
+
+    async def action_workload(self, step: int) -> None:
+        options = choices()
+        index = (options.index(self.choice) + step) % len(options)
+        self.query_one(WorkloadPicker).select(options[index])
+        await self.choose(options[index])
+
+    async def action_toggle_lane(self, index: int) -> None:
+        names = self.lane_names()
+        if index >= len(names):
+            return
+        if self.config.lab:
+            self.notify("A pitfall lab's lanes are fixed: they are the mistake and its fix.")
+            return
+        self.enabled ^= {names[index]}
+        self.show_settings()
+        self.query_one(RacePane).show(None if self.race else self.last_state, self.enabled)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_contrast(self) -> None:
+        self.theme = "textual-dark" if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+
+    def action_screenshot_to(self) -> None:
+        def save(folder: str | None) -> None:
+            if folder:
+                path = self.save_screenshot(path=folder)
+                self.notify(f"Screenshot saved: {path}")
+
+        self.push_screen(PromptScreen("Save a screenshot (SVG) in this folder:", os.getcwd(), check_folder), save)
+
+    def action_export(self) -> None:
+        if not self.history:
+            self.notify("No finished race to save yet: press r to race.", severity="warning")
+            return
+
+        def save(folder: str | None) -> None:
+            if folder:
+                stem = Path(folder) / "tuiconc-results"
+                for extension in (".json", ".csv", ".md"):
+                    save_results(self.history, str(stem) + extension)
+                self.notify(f"Saved {len(self.history)} races as {stem}.json, .csv and .md")
+
+        self.push_screen(PromptScreen("Save this session's results in this folder:", os.getcwd(), check_folder), save)
+
+    async def action_quit(self) -> None:
+        self.end_races()
+        self.exit()
+
+    def on_terminate_signal(self, signum: int) -> None:
+        """SIGTERM, or SIGHUP when the terminal goes away: end every lane, then the app."""
+        self.terminated_by = signum
+        self.end_races()
+        self.exit(return_code=128 + signum)
+
+    def end_races(self) -> None:
+        race = self.race
+        if race is not None and not race.done:
+            race.cancel(wait=True)
+        self.sampler.stop()
+
+    # -- messages from the widgets ------------------------------------------------------------
+    async def on_workload_picker_chosen(self, message: WorkloadPicker.Chosen) -> None:
+        if message.choice != self.choice:
+            await self.choose(message.choice)
+
+    async def choose(self, choice: str) -> None:
+        self.texts.clear()
+        if choice.startswith(LAB_PREFIX):
+            lab = lab_config(choice.removeprefix(LAB_PREFIX))
+            await self.apply(lab.with_changes(start_method=self.config.start_method))
+        else:
+            await self.apply(self.config.with_changes(workload=choice, size=None, lab=None,
+                                                      runners=tuple(self.enabled_runners())))
+
+    def enabled_runners(self) -> list[str]:
+        return [name for name in available_runners() if name in self.enabled]
+
+    async def on_settings_panel_edited(self, message: SettingsPanel.Edited) -> None:
+        try:
+            value = whole_number(message.text)
+        except Exception:
+            self.texts[message.field] = message.text
+            self.show_settings()
+            return
+        self.texts.pop(message.field, None)
+        self.config = self.config.with_changes(**{message.field: value})
+        self.show_settings()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if binding.action in ("quit",):
+                continue
+            yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key.split(',')[0]}",
+                                lambda action=binding.action: self.run_action(action))
+
+
+def check_folder(text: str) -> str | None:
+    if not os.path.isdir(text):
+        return f"{text!r} is not a folder"
+    if not os.access(text, os.W_OK):
+        return f"can't write in {text!r}"
+    return None
+
+
+def run_app(config: RaceConfig) -> int:
+    app = TuiconcApp(config)
+    try:
+        app.run()
+    finally:
+        app.end_races()
+    if app.terminated_by is not None:
+        # The terminal may be gone (SIGHUP): Textual's input thread would spin on it forever,
+        # so leave now; every lane has already ended.
+        os._exit(128 + app.terminated_by)
+    return app.return_code or 0

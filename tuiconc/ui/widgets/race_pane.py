@@ -1,0 +1,36 @@
+"""One lane per runner, side by side: live while a race runs, the last result after it."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.widgets import Label
+
+from tuiconc.race import RaceState
+from tuiconc.ui.widgets.lane import LaneView
+
+
+class RacePane(VerticalScroll):
+    DEFAULT_CSS = """
+    RacePane { height: auto; max-height: 14; }
+    RacePane .verdict { height: auto; width: 100%; text-style: bold; color: $accent; }
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.names: list[str] = []
+
+    async def set_lanes(self, names: list[str]) -> None:
+        """Lay out one LaneView per lane name (keys 1-9 toggle them)."""
+        if names == self.names:
+            return
+        self.names = list(names)
+        await self.remove_children()
+        views = [LaneView(str(i + 1) if i < 9 else " ", name, id=f"lane-{i}") for i, name in enumerate(names)]
+        await self.mount_all([*views, Label("", classes="verdict")])
+
+    def show(self, state: RaceState | None, enabled: set[str]) -> None:
+        lanes = {lane.name: lane for lane in state.lanes} if state else {}
+        for i, name in enumerate(self.names):
+            self.query_one(f"#lane-{i}", LaneView).show(lanes.get(name), name in enabled)
+        verdict = state.verdict if state else None
+        self.query_one(".verdict", Label).update(verdict or "")
