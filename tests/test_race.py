@@ -42,7 +42,7 @@ def test_a_race_reports_the_json_contract():
     assert set(document) >= {"tuiconc", "machine", "config", "lanes"}
     assert set(document["machine"]) >= {"python", "implementation", "gil_enabled", "logical_cpus", "usable_cpus",
                                         "platform"}
-    assert document["config"] == {"workload": "countdown", "size": 100_000, "workers": 2, "mode": "together",
+    assert document["config"] == {"workload": "countdown", "size": 100_000, "workers": 2, "mode": "isolated",
                                   "start_method": config_start_method()}
     for lane in document["lanes"]:
         assert set(lane) >= JSON_LANE_KEYS

@@ -25,7 +25,7 @@ class RaceConfig:
     size: int | None = None  # None: the workload's default
     workers: int = settings.DEFAULT_WORKERS
     runners: tuple[str, ...] = settings.DEFAULT_RUNNERS
-    mode: str = "together"
+    mode: str = "isolated"
     start_method: str = field(default_factory=default_start_method)
     latency_ms: int = settings.DEFAULT_LATENCY_MS
     payload_bytes: int = settings.DEFAULT_PAYLOAD_BYTES

@@ -75,7 +75,7 @@ def _scene(raw: dict, index: int, fail) -> Scene:
             fail(index, "lab", check_lab(str(raw["lab"])))
         config = lab_config(raw["lab"])
     else:
-        config = RaceConfig(mode="isolated")
+        config = RaceConfig()
     changes = {key: raw[key] for key in ("workload", "size", "workers", "mode", "latency_ms", "start_method")
                if key in raw}
     if "runners" in raw:

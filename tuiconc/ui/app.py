@@ -70,7 +70,7 @@ class TuiconcApp(App):
 
     def __init__(self, config: RaceConfig | None = None, sampler=None, machine: dict | None = None):
         super().__init__()
-        self.config = config or RaceConfig(mode="isolated")
+        self.config = config or RaceConfig()
         self.sampler = sampler or Sampler()
         self.machine = machine or machine_facts()
         self.texts: dict[str, str] = {}  # what was typed into a setting box that is not a number
