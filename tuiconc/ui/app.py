@@ -15,7 +15,7 @@ from typing import Iterable
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Footer, Header, Label
@@ -26,6 +26,7 @@ from tuiconc.config import RaceConfig, lab_config, problems
 from tuiconc.export import save as save_results
 from tuiconc.machine import machine_facts, start_methods
 from tuiconc.race import Race, RaceHandle, RaceState, available_runners
+from tuiconc.runners import RUNNERS
 from tuiconc.sampler import Sampler
 from tuiconc.ui.screens.help import HelpScreen
 from tuiconc.ui.screens.prompt import PromptScreen
@@ -34,6 +35,7 @@ from tuiconc.ui.widgets.picker import LAB_PREFIX, WorkloadPicker, choices
 from tuiconc.ui.widgets.race_pane import RacePane
 from tuiconc.ui.widgets.results import ResultsTable
 from tuiconc.ui.widgets.settings import SettingsPanel
+from tuiconc.ui.widgets.timeline import TimelineView
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 REFRESH_HZ = 8  # lanes and results; the cores pane follows the sampler's own rate
@@ -61,6 +63,8 @@ class TuiconcApp(App):
         Binding("n", "workload(1)", "Next workload", show=False),
         Binding("p", "workload(-1)", "Previous workload", show=False),
         *(Binding(str(i), f"toggle_lane({i - 1})", f"Lane {i}", show=False) for i in range(1, 10)),
+        Binding("t", "timeline", "Timeline"),
+        Binding("z", "zoom", "Zoom timeline", show=False),
         Binding("x", "export", "Save results", show=False),
         Binding("ctrl+s", "screenshot_to", "Screenshot", show=False),
         Binding("h", "contrast", "Contrast", show=False),
@@ -76,6 +80,7 @@ class TuiconcApp(App):
         self.texts: dict[str, str] = {}  # what was typed into a setting box that is not a number
         self.enabled: set[str] = set(self.config.runners)
         self.race: RaceHandle | None = None
+        self.shown_race: RaceHandle | None = None  # the race the timeline draws, running or not
         self.history: list[RaceState] = []
         self.last_state: RaceState | None = None
         self.terminated_by: int | None = None
@@ -86,13 +91,15 @@ class TuiconcApp(App):
         yield Header(icon="≋")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield WorkloadPicker(id="picker")
+                yield WorkloadPicker(self.choice, id="picker")
                 yield SettingsPanel(id="settings")
             with Vertical(id="right"):
                 yield RacePane(id="race")
                 with Horizontal(id="bottom"):
                     yield CoresView(id="cores")
                     yield ResultsTable(id="results")
+                    with VerticalScroll(id="timeline-pane"):
+                        yield TimelineView(id="timeline")
         yield Label("", id="too-small")
         yield Footer()
 
@@ -104,8 +111,8 @@ class TuiconcApp(App):
         self.query_one("#race").border_title = "Race"
         self.query_one("#cores").border_title = "Cores"
         self.query_one("#results").border_title = "Results"
+        self.query_one("#timeline-pane").border_title = "Worker timeline"
         self.sampler.start()
-        self.query_one(WorkloadPicker).select(self.choice)
         await self.refresh_lanes()
         self.show_settings()
         self.set_interval(1 / REFRESH_HZ, self.refresh_race)
@@ -177,6 +184,7 @@ class TuiconcApp(App):
         race = self.race
         if race is None:
             return
+        self.refresh_timeline()
         state = race.snapshot()
         self.last_state = state
         self.query_one(RacePane).show(state, {lane.name for lane in state.lanes})
@@ -188,6 +196,17 @@ class TuiconcApp(App):
             elif state.status == "failed":
                 self.notify(state.error or "the race failed", severity="error")
             self.update_subtitle()
+
+    def refresh_timeline(self) -> None:
+        if not self.query_one("#bottom").has_class("-timeline"):
+            return
+        race = self.shown_race
+        nouns = {}
+        if race is not None:
+            nouns = {spec.name: RUNNERS[spec.runner].worker_noun for spec in race.config.lane_specs()}
+        self.query_one(TimelineView).show(race.timeline if race else None, nouns,
+                                          live=race is not None and not race.done,
+                                          together=race is not None and race.config.mode == "together")
 
     def refresh_cores(self) -> None:
         sampler = getattr(self.race, "sampler", None) or self.sampler
@@ -203,7 +222,7 @@ class TuiconcApp(App):
             return
         if self.race is not None and not self.race.done:
             self.race.cancel(wait=False)
-        self.race = Race(self.race_config(), sampler=self.sampler).start()
+        self.race = self.shown_race = Race(self.race_config(), sampler=self.sampler).start()
         self.last_state = self.race.snapshot()
         self.update_subtitle()
 
@@ -248,6 +267,17 @@ class TuiconcApp(App):
         self.enabled ^= {names[index]}
         self.show_settings()
         self.query_one(RacePane).show(None if self.race else self.last_state, self.enabled)
+
+    def action_timeline(self) -> None:
+        self.query_one("#bottom").toggle_class("-timeline")
+        self.refresh_timeline()
+
+    def action_zoom(self) -> None:
+        shown = self.query_one(TimelineView).zoom_in()
+        if not self.query_one("#bottom").has_class("-timeline"):
+            self.action_timeline()
+        self.refresh_timeline()
+        self.notify(f"Timeline: {shown}", timeout=2)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

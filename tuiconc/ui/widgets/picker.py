@@ -30,7 +30,7 @@ class WorkloadPicker(OptionList):
             super().__init__()
             self.choice = choice  # a workload name, or lab:NAME
 
-    def __init__(self, **kwargs):
+    def __init__(self, initial: str, **kwargs):
         options: list[Option | None] = []
         for kind, title in GROUPS:
             options.append(Option(title, disabled=True))
@@ -38,6 +38,7 @@ class WorkloadPicker(OptionList):
         options.append(Option("Pitfall labs", disabled=True))
         options += [Option(f"  {name}", id=LAB_PREFIX + name) for name in LABS]
         super().__init__(*options, **kwargs)
+        self.highlighted = self.get_option_index(initial)  # set before mounting: no message, no reset
 
     def select(self, choice: str) -> None:
         self.highlighted = self.get_option_index(choice)
