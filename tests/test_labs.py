@@ -25,6 +25,7 @@ def test_race_condition_loses_updates_only_without_the_lock():
     assert broken.answer < 5_000 and broken.correct is False
     assert "increments lost" in broken.error
     assert fixed.answer == 5_000 and fixed.correct and fixed.error is None
+    assert broken.place is None and fixed.place == 1  # a wrong answer is disqualified
 
 
 def test_a_blocking_call_serialises_the_event_loop():

@@ -135,7 +135,8 @@ def build_parsers() -> dict[str, OneLineParser]:
                     "processes on the same workload, measured on this machine.",
         epilog="commands:\n  tuiconc race …            race headless, with live bars or --json\n"
                "  tuiconc list              workloads, runners and pitfall labs\n"
-               "  tuiconc replay FILE       replay a recorded race (race --record FILE)\n"
+               "  tuiconc replay FILE       replay a recorded race in the app (race --record FILE)\n"
+               "  tuiconc talk [FILE]       present a talk: scenes of races for a projector\n"
                "  tuiconc compare A B       two runs' JSON results side by side\n"
                "  tuiconc serve             the app in a web browser (127.0.0.1:8000)\n\n"
                "With no command, the app opens; race settings given here are its starting settings.",
@@ -157,7 +158,14 @@ def build_parsers() -> dict[str, OneLineParser]:
     replay = OneLineParser(prog="tuiconc replay", description="Replay a recorded race, exactly as it ran.")
     replay.add_argument("recording", metavar="FILE", help="a recording made with `tuiconc race --record FILE`")
     replay.add_argument("--speed", type=float, default=1.0, metavar="X", help="0.25 to 4 (default: 1)")
-    replay.add_argument("--json", action="store_true", help="print the replayed results as JSON instead of bars")
+    replay.add_argument("--json", action="store_true", help="print the replayed results as JSON, without the app")
+    replay.add_argument("--headless", action="store_true", help="replay with live bars in this terminal, without the app")
+
+    talk = OneLineParser(prog="tuiconc talk", description="Present a talk: scenes of races, large and high-contrast. "
+                                                          "Keys: n next, p previous, r run, o notes, q quit.")
+    talk.add_argument("talk", metavar="FILE", nargs="?", default=None,
+                      help="a talk in TOML (default: the built-in talk; see tuiconc/talks/default.toml)")
+    talk.add_argument("--check", action="store_true", help="only check the talk file and list its scenes")
 
     compare = OneLineParser(prog="tuiconc compare", description="Two runs' results side by side.")
     add_compare_arguments(compare)
@@ -171,7 +179,8 @@ def build_parsers() -> dict[str, OneLineParser]:
 
     listing = OneLineParser(prog="tuiconc list", description="List workloads and runners.")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    return {"app": app, "race": race, "list": listing, "replay": replay, "compare": compare, "serve": serve}
+    return {"app": app, "race": race, "list": listing, "replay": replay, "compare": compare, "serve": serve,
+            "talk": talk}
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -225,11 +234,34 @@ def cmd_replay(args: argparse.Namespace) -> int:
     try:
         if problem:
             raise ValueError(problem)
-        race = ReplayRace(load(args.recording), args.speed)
+        recording = load(args.recording)
+        race = ReplayRace(recording, args.speed)
     except (RecordingError, ValueError) as error:
         print(f"tuiconc replay: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    return follow(race, args.json)
+    if args.json or args.headless:
+        return follow(race, args.json)
+    from tuiconc.ui.app import run_app
+
+    return run_app(replay=(recording, args.speed))
+
+
+def cmd_talk(args: argparse.Namespace) -> int:
+    from tuiconc.talk import TalkError, load_talk
+
+    try:
+        talk = load_talk(args.talk)
+    except TalkError as error:
+        print(f"tuiconc talk: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.check:
+        print(f"{talk.source}: {talk.title!r}, {len(talk.scenes)} scenes")
+        for number, scene in enumerate(talk.scenes, 1):
+            print(f"  {number}. {scene.title}")
+        return EXIT_OK
+    from tuiconc.ui.app import run_app
+
+    return run_app(talk=talk)
 
 
 def cmd_serve(args: argparse.Namespace, argv: list[str]) -> int:
@@ -326,6 +358,8 @@ def main(argv: list[str]) -> int:
             return cmd_race(args, config_from(args, default_mode="isolated"))
         if command == "replay":
             return cmd_replay(parsers["replay"].parse_args(argv[1:]))
+        if command == "talk":
+            return cmd_talk(parsers["talk"].parse_args(argv[1:]))
         if command == "compare":
             return cmd_compare(parsers["compare"].parse_args(argv[1:]))
         if command == "serve":

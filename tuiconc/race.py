@@ -77,11 +77,12 @@ def ideal_speedup(workers: int, usable_cpus: int, io_bound: bool) -> int:
 def derive_figures(lanes: list[LaneState], usable_cpus: int, mode: str, io_bound: bool) -> None:
     """Places; speedup against the race's sequential lane; efficiency = speedup / ideal speedup.
 
-    Together, lanes place in the order they finished; isolated, by their wall time.
+    Together, lanes place in the order they finished; isolated, by their wall time. A wrong
+    answer is disqualified: it gets no place, however fast it was.
     """
     finished = [lane for lane in lanes if lane.status == "finished"]
     order = (lambda lane: lane.finished_at) if mode == "together" else (lambda lane: lane.wall_s)
-    for place, lane in enumerate(sorted(finished, key=order), 1):
+    for place, lane in enumerate(sorted((lane for lane in finished if lane.correct is not False), key=order), 1):
         lane.place = place
     baseline = next((lane for lane in lanes if lane.runner == "sequential" and lane.status == "finished"), None)
     for lane in lanes:

@@ -26,10 +26,15 @@ from tuiconc.config import RaceConfig, lab_config, problems
 from tuiconc.export import save as save_results
 from tuiconc.machine import machine_facts, start_methods
 from tuiconc.race import Race, RaceHandle, RaceState, available_runners
+from tuiconc.recording import Recording
+from tuiconc.replay import ReplayRace, config_from_recording
 from tuiconc.runners import RUNNERS
 from tuiconc.sampler import Sampler
+from tuiconc.talk import Talk
+from tuiconc.ui.screens.explain import ExplainScreen
 from tuiconc.ui.screens.help import HelpScreen
 from tuiconc.ui.screens.prompt import PromptScreen
+from tuiconc.ui.screens.talk import TalkScreen
 from tuiconc.ui.widgets.cores import CoresView
 from tuiconc.ui.widgets.picker import LAB_PREFIX, WorkloadPicker, choices
 from tuiconc.ui.widgets.race_pane import RacePane
@@ -38,6 +43,7 @@ from tuiconc.ui.widgets.settings import SettingsPanel
 from tuiconc.ui.widgets.timeline import TimelineView
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
+EVERYWHERE = {"quit", "help", "contrast", "screenshot_to", "command_palette"}  # actions not only for the main screen
 REFRESH_HZ = 8  # lanes and results; the cores pane follows the sampler's own rate
 
 HIGH_CONTRAST = Theme(name="high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ff9f00",
@@ -63,6 +69,7 @@ class TuiconcApp(App):
         Binding("n", "workload(1)", "Next workload", show=False),
         Binding("p", "workload(-1)", "Previous workload", show=False),
         *(Binding(str(i), f"toggle_lane({i - 1})", f"Lane {i}", show=False) for i in range(1, 10)),
+        Binding("e", "explain", "Explain"),
         Binding("t", "timeline", "Timeline"),
         Binding("z", "zoom", "Zoom timeline", show=False),
         Binding("x", "export", "Save results", show=False),
@@ -72,8 +79,13 @@ class TuiconcApp(App):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, config: RaceConfig | None = None, sampler=None, machine: dict | None = None):
+    def __init__(self, config: RaceConfig | None = None, sampler=None, machine: dict | None = None,
+                 talk: Talk | None = None, replay: tuple[Recording, float] | None = None):
         super().__init__()
+        self.talk = talk
+        self.replaying = replay  # (recording, speed) while the app shows a replay instead of racing live
+        if replay is not None:
+            config = config_from_recording(replay[0])
         self.config = config or RaceConfig()
         self.sampler = sampler or Sampler()
         self.machine = machine or machine_facts()
@@ -107,11 +119,11 @@ class TuiconcApp(App):
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signum, self.on_terminate_signal, signum)
-        self.query_one("#picker").border_title = "Workloads"
-        self.query_one("#race").border_title = "Race"
-        self.query_one("#cores").border_title = "Cores"
-        self.query_one("#results").border_title = "Results"
-        self.query_one("#timeline-pane").border_title = "Worker timeline"
+        self.main_screen.query_one("#picker").border_title = "Workloads"
+        self.main_screen.query_one("#race").border_title = "Race"
+        self.main_screen.query_one("#cores").border_title = "Cores"
+        self.main_screen.query_one("#results").border_title = "Results"
+        self.main_screen.query_one("#timeline-pane").border_title = "Worker timeline"
         self.sampler.start()
         await self.refresh_lanes()
         self.show_settings()
@@ -119,17 +131,27 @@ class TuiconcApp(App):
         self.set_interval(1 / settings.SAMPLE_HZ, self.refresh_cores)
         self.refresh_cores()
         self.check_size()
+        if self.replaying is not None:
+            self.start_race(self.config)
+        if self.talk is not None:
+            self.theme = HIGH_CONTRAST.name
+            self.push_screen(TalkScreen(self.talk))
 
     def on_resize(self) -> None:
         self.check_size()
 
     def check_size(self) -> None:
         too_small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
-        self.screen.set_class(too_small, "-too-small")
+        self.main_screen.set_class(too_small, "-too-small")
         if too_small:
-            self.query_one("#too-small", Label).update(
+            self.main_screen.query_one("#too-small", Label).update(
                 f"This terminal is {self.size.width}×{self.size.height}. tuiconc needs at least "
                 f"{MIN_WIDTH}×{MIN_HEIGHT}: make the window larger or the font smaller.")
+
+    @property
+    def main_screen(self) -> Screen:
+        """The explorer's screen, under any other screen (explain, talk, sweep) pushed on top."""
+        return self.screen_stack[0]
 
     # -- what the settings are ---------------------------------------------------------------
     @property
@@ -154,13 +176,16 @@ class TuiconcApp(App):
         return found
 
     def show_settings(self) -> None:
-        self.query_one(SettingsPanel).show(self.config, self.current_problems(), self.texts)
+        self.main_screen.query_one(SettingsPanel).show(self.config, self.current_problems(), self.texts)
         self.update_subtitle()
 
     def update_subtitle(self) -> None:
         m = self.machine
         status = "idle"
-        if self.race is not None and not self.race.done:
+        if self.replaying is not None:
+            recording, speed = self.replaying
+            status = f"replay of a race recorded on {recording.machine.get('python', '?')}, at {speed:g}×"
+        elif self.race is not None and not self.race.done:
             status = f"racing {self.race.config.workload}"
         elif self.last_state is not None:
             status = f"last race {self.last_state.status}"
@@ -168,13 +193,16 @@ class TuiconcApp(App):
                           f"{m['usable_cpus']} usable CPUs · {self.config.start_method} · {self.config.mode} · {status}")
 
     async def apply(self, config: RaceConfig) -> None:
+        if self.replaying is not None:
+            self.replaying = None
+            self.notify("Settings changed: races are live again, on this machine.")
         self.config = config
         await self.refresh_lanes()
         self.show_settings()
 
     async def refresh_lanes(self) -> None:
-        await self.query_one(RacePane).set_lanes(self.lane_names())
-        self.query_one(RacePane).show(self.last_state, self.shown_enabled())
+        await self.main_screen.query_one(RacePane).set_lanes(self.lane_names())
+        self.main_screen.query_one(RacePane).show(self.last_state, self.shown_enabled())
 
     def shown_enabled(self) -> set[str]:
         return set(self.lane_names()) if self.config.lab else self.enabled
@@ -187,31 +215,31 @@ class TuiconcApp(App):
         self.refresh_timeline()
         state = race.snapshot()
         self.last_state = state
-        self.query_one(RacePane).show(state, {lane.name for lane in state.lanes})
+        self.main_screen.query_one(RacePane).show(state, {lane.name for lane in state.lanes})
         if race.done:
             self.race = None
             if state.status == "finished":
                 self.history.append(state)
-                self.query_one(ResultsTable).show(self.history)
+                self.main_screen.query_one(ResultsTable).show(self.history)
             elif state.status == "failed":
                 self.notify(state.error or "the race failed", severity="error")
             self.update_subtitle()
 
     def refresh_timeline(self) -> None:
-        if not self.query_one("#bottom").has_class("-timeline"):
+        if not self.main_screen.query_one("#bottom").has_class("-timeline"):
             return
         race = self.shown_race
         nouns = {}
         if race is not None:
             nouns = {spec.name: RUNNERS[spec.runner].worker_noun for spec in race.config.lane_specs()}
-        self.query_one(TimelineView).show(race.timeline if race else None, nouns,
+        self.main_screen.query_one(TimelineView).show(race.timeline if race else None, nouns,
                                           live=race is not None and not race.done,
                                           together=race is not None and race.config.mode == "together")
 
     def refresh_cores(self) -> None:
         sampler = getattr(self.race, "sampler", None) or self.sampler
         lanes = self.last_state.lanes if self.last_state and self.race else []
-        self.query_one(CoresView).show(sampler.snapshot(), lanes)
+        self.main_screen.query_one(CoresView).show(sampler.snapshot(), lanes)
 
     # -- actions -----------------------------------------------------------------------------
     def action_race(self) -> None:
@@ -220,11 +248,20 @@ class TuiconcApp(App):
             self.bell()
             self.notify(next(iter(found.values())), title="Can't race yet", severity="error")
             return
+        self.start_race(self.race_config())
+
+    def start_race(self, config: RaceConfig) -> RaceHandle:
+        """Start a race (or the replay being shown), ending any race still running."""
         if self.race is not None and not self.race.done:
             self.race.cancel(wait=False)
-        self.race = self.shown_race = Race(self.race_config(), sampler=self.sampler).start()
-        self.last_state = self.race.snapshot()
+        if self.replaying is not None:
+            race = ReplayRace(*self.replaying)
+        else:
+            race = Race(config, sampler=self.sampler)
+        self.race = self.shown_race = race.start()
+        self.last_state = race.snapshot()
         self.update_subtitle()
+        return race
 
     def action_cancel(self) -> None:
         race = self.race
@@ -254,7 +291,7 @@ class TuiconcApp(App):
     async def action_workload(self, step: int) -> None:
         options = choices()
         index = (options.index(self.choice) + step) % len(options)
-        self.query_one(WorkloadPicker).select(options[index])
+        self.main_screen.query_one(WorkloadPicker).select(options[index])
         await self.choose(options[index])
 
     async def action_toggle_lane(self, index: int) -> None:
@@ -266,18 +303,31 @@ class TuiconcApp(App):
             return
         self.enabled ^= {names[index]}
         self.show_settings()
-        self.query_one(RacePane).show(None if self.race else self.last_state, self.enabled)
+        self.main_screen.query_one(RacePane).show(None if self.race else self.last_state, self.enabled)
 
     def action_timeline(self) -> None:
-        self.query_one("#bottom").toggle_class("-timeline")
+        self.main_screen.query_one("#bottom").toggle_class("-timeline")
         self.refresh_timeline()
 
     def action_zoom(self) -> None:
-        shown = self.query_one(TimelineView).zoom_in()
-        if not self.query_one("#bottom").has_class("-timeline"):
+        shown = self.main_screen.query_one(TimelineView).zoom_in()
+        if not self.main_screen.query_one("#bottom").has_class("-timeline"):
             self.action_timeline()
         self.refresh_timeline()
         self.notify(f"Timeline: {shown}", timeout=2)
+
+    def action_explain(self) -> None:
+        self.push_screen(ExplainScreen(self.history), self.race_lesson)
+
+    async def race_lesson(self, config: RaceConfig | None) -> None:
+        if config is None:
+            return
+        if not config.lab:
+            self.enabled = set(config.runners)
+        self.texts.clear()
+        await self.apply(config.with_changes(start_method=self.config.start_method))
+        self.main_screen.query_one(WorkloadPicker).select(self.choice)
+        self.action_race()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -351,6 +401,12 @@ class TuiconcApp(App):
         self.config = self.config.with_changes(**{message.field: value})
         self.show_settings()
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """The race keys belong to the main screen: hidden and inert while another screen is up."""
+        if action in EVERYWHERE or self.screen is self.screen_stack[0]:
+            return True
+        return False
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
@@ -368,8 +424,9 @@ def check_folder(text: str) -> str | None:
     return None
 
 
-def run_app(config: RaceConfig) -> int:
-    app = TuiconcApp(config)
+def run_app(config: RaceConfig | None = None, talk: Talk | None = None,
+            replay: tuple[Recording, float] | None = None) -> int:
+    app = TuiconcApp(config, talk=talk, replay=replay)
     try:
         app.run()
     finally:

@@ -34,7 +34,7 @@ class LaneView(Horizontal):
     LaneView .lane-name { width: 22; text-wrap: nowrap; text-overflow: ellipsis; }
     LaneView ProgressBar { width: 1fr; }
     LaneView Bar { width: 1fr; }
-    LaneView .lane-figures { width: 34; }
+    LaneView .lane-figures { width: 35; padding-left: 1; }
     LaneView.-off { opacity: 50%; }
     LaneView.-first .lane-place { color: $success; }
     LaneView.-failed .lane-figures { color: $error; }
