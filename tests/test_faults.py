@@ -22,7 +22,8 @@ def temporary_files() -> set[str]:
     return {name for name in os.listdir(folder) if name.startswith(("pymp-", "tuiconc-lane-"))}
 
 
-def test_cancelling_fifty_races_in_a_row_leaves_nothing_behind():
+def test_cancelling_fifty_races_in_a_row_leaves_nothing_behind(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's own, whatever else runs here
     files_before = temporary_files()
     config = RaceConfig(workload="countdown", size=5_000_000_000, workers=2, mode="together",
                         runners=("threading", "multiprocessing"))
@@ -72,3 +73,19 @@ def test_the_local_server_dying_mid_race_fails_requests_not_the_race():
         assert lane.status == "finished" and lane.correct is False
         assert lane.done == 60, "every request is accounted for, failed or not"
         assert lane.error.endswith("of 60 requests failed"), lane.error
+
+
+def test_an_arena_killed_from_outside_fails_its_lane_and_leaves_nothing():
+    """Its pool workers outlive it holding its pipes: the lane must not wait for them forever."""
+    config = RaceConfig(workload="countdown", size=5_000_000_000, workers=2, mode="together",
+                        runners=("multiprocessing", "threading"))
+    race = Race(config).start()
+    try:
+        wait_until(lambda: race.snapshot().lane("multiprocessing").done > 0, timeout=30)
+        os.kill(race.snapshot().lane("multiprocessing").pid, signal.SIGKILL)
+        wait_until(lambda: race.snapshot().lane("multiprocessing").ended, timeout=15)
+        lane = race.snapshot().lane("multiprocessing")
+        assert lane.status == "failed" and "SIGKILL" in lane.error
+    finally:
+        race.cancel()
+    wait_until(lambda: not descendants(), timeout=5)

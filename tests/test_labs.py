@@ -58,7 +58,7 @@ def test_tiny_tasks_sink_an_unbatched_pool_and_batching_rescues_it():
     assert all(lane.correct for lane in state.lanes)
     # 20,000 round trips to a worker process versus 20,000 additions of 100 squares: not close.
     assert one_by_one.wall_s > 2 * sequential.wall_s
-    assert batched.wall_s < one_by_one.wall_s / 4
+    assert batched.wall_s < one_by_one.wall_s / 2  # typically 5-10x apart; wide margins for a busy machine
 
 
 @pytest.mark.skipif(usable_cpus() > 4, reason="the lab's process counts are built from this machine's cores")

@@ -15,6 +15,8 @@ from tuiconc import __version__, settings
 from tuiconc.config import ConfigError, RaceConfig, check_lab, lab_config, problems
 from tuiconc.cli_compare import add_arguments as add_compare_arguments
 from tuiconc.cli_compare import cmd_compare
+from tuiconc.cli_sweep import add_arguments as add_sweep_arguments
+from tuiconc.cli_sweep import cmd_sweep
 from tuiconc.labs import LABS
 from tuiconc.machine import default_start_method
 from tuiconc.runners import RUNNERS
@@ -137,6 +139,7 @@ def build_parsers() -> dict[str, OneLineParser]:
                "  tuiconc list              workloads, runners and pitfall labs\n"
                "  tuiconc replay FILE       replay a recorded race in the app (race --record FILE)\n"
                "  tuiconc talk [FILE]       present a talk: scenes of races for a projector\n"
+               "  tuiconc sweep …           speedup vs workers for one runner, Amdahl's law fitted\n"
                "  tuiconc compare A B       two runs' JSON results side by side\n"
                "  tuiconc serve             the app in a web browser (127.0.0.1:8000)\n\n"
                "With no command, the app opens; race settings given here are its starting settings.",
@@ -170,17 +173,21 @@ def build_parsers() -> dict[str, OneLineParser]:
     compare = OneLineParser(prog="tuiconc compare", description="Two runs' results side by side.")
     add_compare_arguments(compare)
 
-    serve = OneLineParser(prog="tuiconc serve", description="Serve the app to a web browser (textual-serve).")
+    serve = OneLineParser(prog="tuiconc serve", allow_abbrev=False, description="Serve the app to a web browser (textual-serve).")
     serve.add_argument("--port", type=whole_number, default=8000, help="default: 8000")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only); "
                             "anything else lets other machines start races on this one")
     add_race_options(serve)
 
+    sweep = OneLineParser(prog="tuiconc sweep", description="One runner at 1, 2, 4… workers against a sequential "
+                          "baseline: speedup, Karp–Flatt, and Amdahl's law fitted.")
+    add_sweep_arguments(sweep)
+
     listing = OneLineParser(prog="tuiconc list", description="List workloads and runners.")
     listing.add_argument("--json", action="store_true", help="print JSON")
     return {"app": app, "race": race, "list": listing, "replay": replay, "compare": compare, "serve": serve,
-            "talk": talk}
+            "talk": talk, "sweep": sweep}
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -358,6 +365,8 @@ def main(argv: list[str]) -> int:
             return cmd_race(args, config_from(args, default_mode="isolated"))
         if command == "replay":
             return cmd_replay(parsers["replay"].parse_args(argv[1:]))
+        if command == "sweep":
+            return cmd_sweep(parsers["sweep"].parse_args(argv[1:]))
         if command == "talk":
             return cmd_talk(parsers["talk"].parse_args(argv[1:]))
         if command == "compare":

@@ -10,6 +10,8 @@ import argparse
 import asyncio
 import functools
 import json
+import math
+import socket
 import sys
 
 from tuiconc import settings
@@ -17,7 +19,11 @@ from tuiconc.fdlimit import raise_open_file_limit
 from tuiconc.lifeline import hold_lifeline
 
 HOST = "127.0.0.1"
-BACKLOG = 4096  # 10,000 clients connecting at once must not overflow the accept queue
+BACKLOG = 4096  # per listening socket; Linux caps it at net.core.somaxconn
+# A connection that overflows the accept queue waits for a SYN retransmit (1 s or more), so
+# there are enough sockets (SO_REUSEPORT, one queue each) for every worker to connect at once.
+ACCEPT_QUEUE_WANTED = settings.MAX_WORKERS * 2
+MAX_LISTENERS = 16
 
 
 @functools.lru_cache(maxsize=16)
@@ -46,6 +52,21 @@ async def handle_payload(request):
     return web.Response(body=payload(size), content_type="application/octet-stream")
 
 
+def effective_backlog() -> int:
+    try:
+        with open("/proc/sys/net/core/somaxconn") as limit:
+            return min(BACKLOG, int(limit.read()))
+    except (OSError, ValueError):
+        return BACKLOG
+
+
+def listener_count() -> int:
+    """Listening sockets needed so that ACCEPT_QUEUE_WANTED connections can wait to be accepted."""
+    if not hasattr(socket, "SO_REUSEPORT") or not sys.platform.startswith("linux"):
+        return 1  # elsewhere SO_REUSEPORT does not spread connections over the sockets
+    return max(1, min(MAX_LISTENERS, math.ceil(ACCEPT_QUEUE_WANTED / effective_backlog())))
+
+
 async def serve(port: int) -> None:
     from aiohttp import web
 
@@ -53,10 +74,13 @@ async def serve(port: int) -> None:
     app.router.add_get("/payload", handle_payload)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, HOST, port, backlog=BACKLOG)
-    await site.start()
+    count = listener_count()
+    first = web.TCPSite(runner, HOST, port, backlog=BACKLOG, reuse_port=count > 1 or None)
+    await first.start()
     bound_port = runner.addresses[0][1]
-    print(json.dumps({"port": bound_port}), flush=True)
+    for _ in range(count - 1):  # the same port: the first socket picked it
+        await web.TCPSite(runner, HOST, bound_port, backlog=BACKLOG, reuse_port=True).start()
+    print(json.dumps({"port": bound_port, "listeners": count}), flush=True)
     await asyncio.Event().wait()
 
 

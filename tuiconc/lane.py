@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import os
 import json
 import shutil
 import signal
@@ -19,6 +20,7 @@ from tuiconc.timeline import Timeline
 
 STATUSES = ("waiting", "starting", "running", "finished", "failed", "cancelled")
 MB = 1024 * 1024
+READERS_GRACE_S = 2.0  # after the arena exits, for its pipes to drain
 
 
 @dataclass
@@ -207,8 +209,7 @@ class LaneProcess(LaneTracker):
             returncode = self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             return False
-        for reader in self._readers:
-            reader.join()
+        self._join_readers()
         with self.lock:
             ended = self.state.ended
         if self.cancelled and not ended:
@@ -219,6 +220,19 @@ class LaneProcess(LaneTracker):
             stream.close()
         shutil.rmtree(self.tmpdir, ignore_errors=True)
         return True
+
+    def _join_readers(self) -> None:
+        """Read to the end of the arena's pipes. If the arena died (killed from outside, say), its
+        workers may live on holding those pipes open: end its whole group rather than wait for them."""
+        for reader in self._readers:
+            reader.join(READERS_GRACE_S)
+        if any(reader.is_alive() for reader in self._readers):
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            for reader in self._readers:
+                reader.join()
 
     def kill(self) -> None:
         self.cancelled = True

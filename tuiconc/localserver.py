@@ -17,10 +17,11 @@ class LocalServerError(RuntimeError):
 class LocalServer:
     def __init__(self) -> None:
         self.process = launch("tuiconc.httpserver")
-        self.port = self._read_port()
+        self.port, self.listeners = self._read_address()
         self.url = f"http://127.0.0.1:{self.port}/payload"
 
-    def _read_port(self) -> int:
+    def _read_address(self) -> tuple[int, int]:
+        """The port, and how many sockets listen on it (one accept queue each)."""
         with selectors.DefaultSelector() as selector:
             selector.register(self.process.stdout, selectors.EVENT_READ)
             if not selector.select(START_TIMEOUT_S):
@@ -28,7 +29,8 @@ class LocalServer:
                 raise LocalServerError(f"the local HTTP server did not start within {START_TIMEOUT_S:.0f} s")
         line = self.process.stdout.readline()
         try:
-            return int(json.loads(line)["port"])
+            started = json.loads(line)
+            return int(started["port"]), int(started.get("listeners", 1))
         except (ValueError, KeyError, TypeError):
             detail = self.process.stderr.read() if self.process.poll() is not None else line
             self.stop()

@@ -65,7 +65,10 @@ class ProtocolError(ValueError):
 
 
 def to_dict(message: Message) -> dict:
-    return {"v": VERSION, "type": type(message).__name__.lower(), **dataclasses.asdict(message)}
+    # Shallow on purpose: asdict deep-copies, and a progress message of 10,000 workers' counts
+    # would be copied 30 times a second while holding the GIL the workers need.
+    fields = {field.name: getattr(message, field.name) for field in dataclasses.fields(message)}
+    return {"v": VERSION, "type": type(message).__name__.lower(), **fields}
 
 
 def from_dict(body: dict) -> Message:

@@ -39,11 +39,31 @@ class Sample:
         return sum(self.cores) / len(self.cores) if self.cores else 0.0
 
 
-def _tree_cpu_and_rss(root: psutil.Process) -> tuple[float, int]:
+def children_map() -> dict[int, list[int]]:
+    """Every process's children, from one pass over the process table (not one per lane)."""
+    children: dict[int, list[int]] = collections.defaultdict(list)
+    for process in psutil.process_iter(["ppid"]):
+        children[process.info["ppid"]].append(process.pid)
+    return children
+
+
+def _descendants(pid: int, children: dict[int, list[int]]) -> list[psutil.Process]:
+    found, stack = [], list(children.get(pid, ()))
+    while stack:
+        child = stack.pop()
+        try:
+            found.append(psutil.Process(child))
+        except psutil.Error:
+            continue
+        stack.extend(children.get(child, ()))
+    return found
+
+
+def _tree_cpu_and_rss(root: psutil.Process, children: dict[int, list[int]] | None = None) -> tuple[float, int]:
     """Children already reaped count through their parent's children_* times, so the sum only grows."""
     cpu, rss = 0.0, 0
     try:
-        processes = [root, *root.children(recursive=True)]
+        processes = [root, *(root.children(recursive=True) if children is None else _descendants(root.pid, children))]
     except psutil.Error:
         return cpu, rss
     for process in processes:
@@ -112,8 +132,8 @@ class Sampler:
                 trees={pid: TreeSample(**vars(t)) for pid, t in self._trees.items()},
             )
 
-    def _sample_tree(self, pid: int, root: psutil.Process) -> None:
-        cpu, rss = _tree_cpu_and_rss(root)
+    def _sample_tree(self, pid: int, root: psutil.Process, children: dict[int, list[int]] | None = None) -> None:
+        cpu, rss = _tree_cpu_and_rss(root, children)
         now = time.monotonic()
         with self._lock:
             tree = self._trees.get(pid)
@@ -136,5 +156,6 @@ class Sampler:
                 for history, value in zip(self._history, cores):
                     history.append(value)
                 roots = list(self._roots.items())
+            children = children_map() if len(roots) > 1 else None
             for pid, root in roots:
-                self._sample_tree(pid, root)
+                self._sample_tree(pid, root, children)

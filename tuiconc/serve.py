@@ -3,14 +3,27 @@
 Each browser page gets its own app process (started by textual-serve as a command); when
 the page closes, textual-serve tells that app to quit, and the app ends its races as on any
 quit. Binds 127.0.0.1 unless told otherwise.
+
+textual-serve alone leaves gaps, closed here: stopping, it does not close the pages still open,
+so it hangs until their connections time out, and a second Ctrl+C or SIGTERM meanwhile makes it
+exit at once, orphaning their apps; and an app that does not quit when asked is waited for
+forever. So the server closes every open page when it stops, ignores repeated stop signals, and
+any app still running QUIT_GRACE_S after its page closed gets SIGTERM (it ends its lanes, as on
+quit), then, TERM_GRACE_S later, SIGKILL (its lanes follow through their lifeline). The command
+execs the app, so the server's child is the app itself, not a shell.
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shlex
+import signal
 import sys
 
 LOOPBACK = "127.0.0.1"
+QUIT_GRACE_S = 10.0
+TERM_GRACE_S = 5.0
 
 
 def app_command(app_arguments: list[str]) -> str:
@@ -32,7 +45,70 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def serve(host: str, port: int, app_arguments: list[str]) -> None:
+async def see_it_ends(process: asyncio.subprocess.Process | None) -> None:
+    """Wait for an app asked to quit; past its grace time, SIGTERM it, then SIGKILL it."""
+    if process is None:
+        return
+    for grace, signum in ((QUIT_GRACE_S, signal.SIGTERM), (TERM_GRACE_S, getattr(signal, "SIGKILL", signal.SIGTERM))):
+        try:
+            await asyncio.wait_for(process.wait(), grace)
+            return
+        except asyncio.TimeoutError:
+            try:
+                process.send_signal(signum)
+            except ProcessLookupError:
+                return
+    await process.wait()
+
+
+def page_server(command: str, host: str, port: int):
+    """A textual-serve Server whose apps all end: when their page closes, and when it stops."""
+    from aiohttp import WSCloseCode
     from textual_serve.server import Server
 
-    Server(app_command(app_arguments), host=host, port=port, title="tuiconc").serve()
+    class PageServer(Server):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.pages: dict[object, object] = {}  # open page's websocket -> its AppService
+            self.endings: set[asyncio.Task] = set()
+            self.stopping = False
+
+        def end_app(self, app_service) -> asyncio.Task:
+            # AppService keeps its process as `_process` (textual-serve 1.1).
+            task = asyncio.ensure_future(see_it_ends(getattr(app_service, "_process", None)))
+            self.endings.add(task)
+            task.add_done_callback(self.endings.discard)
+            return task
+
+        async def _process_messages(self, websocket, app_service) -> None:
+            # textual-serve's loop over one page's messages: it returns when the page closes,
+            # and textual-serve then asks the app to quit.
+            self.pages[websocket] = app_service
+            try:
+                await super()._process_messages(websocket, app_service)
+            finally:
+                del self.pages[websocket]
+                self.end_app(app_service)
+
+        async def on_shutdown(self, app) -> None:
+            pages = list(self.pages.items())
+            await asyncio.gather(*(websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopped")
+                                   for websocket, _ in pages), return_exceptions=True)
+            endings = [*self.endings, *(self.end_app(app_service) for _, app_service in pages)]
+            await asyncio.gather(*endings, return_exceptions=True)
+
+        def request_exit(self) -> None:
+            # textual-serve raises GracefulExit on every signal: a second one would abandon the
+            # apps being ended, which end within QUIT_GRACE_S + TERM_GRACE_S anyway.
+            if not self.stopping:
+                self.stopping = True
+                super().request_exit()
+
+    return PageServer(command, host=host, port=port, title="tuiconc")
+
+
+def serve(host: str, port: int, app_arguments: list[str]) -> None:
+    command = app_command(app_arguments)
+    if os.name == "posix":
+        command = f"exec {command}"  # the app replaces textual-serve's shell: signals reach it
+    page_server(command, host, port).serve()

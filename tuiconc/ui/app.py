@@ -8,6 +8,7 @@ them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 from pathlib import Path
@@ -15,13 +16,15 @@ from typing import Iterable
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Footer, Label
 
 from tuiconc import settings
 from tuiconc.cli import whole_number
+from tuiconc.cli_sweep import default_worker_counts
 from tuiconc.config import RaceConfig, lab_config, problems
 from tuiconc.export import save as save_results
 from tuiconc.machine import machine_facts, start_methods
@@ -34,6 +37,7 @@ from tuiconc.talk import Talk
 from tuiconc.ui.screens.explain import ExplainScreen
 from tuiconc.ui.screens.help import HelpScreen
 from tuiconc.ui.screens.prompt import PromptScreen
+from tuiconc.ui.screens.sweep import SweepScreen
 from tuiconc.ui.screens.talk import TalkScreen
 from tuiconc.ui.widgets.cores import CoresView
 from tuiconc.ui.widgets.picker import LAB_PREFIX, WorkloadPicker, choices
@@ -70,6 +74,7 @@ class TuiconcApp(App):
         Binding("p", "workload(-1)", "Previous workload", show=False),
         *(Binding(str(i), f"toggle_lane({i - 1})", f"Lane {i}", show=False) for i in range(1, 10)),
         Binding("e", "explain", "Explain"),
+        Binding("w", "sweep", "Sweep"),
         Binding("t", "timeline", "Timeline"),
         Binding("z", "zoom", "Zoom timeline", show=False),
         Binding("x", "export", "Save results", show=False),
@@ -96,18 +101,19 @@ class TuiconcApp(App):
         self.history: list[RaceState] = []
         self.last_state: RaceState | None = None
         self.terminated_by: int | None = None
+        self.cores_ticks = 0
         self.register_theme(HIGH_CONTRAST)
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header(icon="≋")
+        yield Label("", id="status")  # not the Header: a new sub_title repaints the whole screen
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield WorkloadPicker(self.choice, id="picker")
                 yield SettingsPanel(id="settings")
             with Vertical(id="right"):
                 yield RacePane(id="race")
-                with Horizontal(id="bottom"):
+                with Container(id="bottom"):
                     yield CoresView(id="cores")
                     yield ResultsTable(id="results")
                     with VerticalScroll(id="timeline-pane"):
@@ -129,7 +135,7 @@ class TuiconcApp(App):
         self.show_settings()
         self.set_interval(1 / REFRESH_HZ, self.refresh_race)
         self.set_interval(1 / settings.SAMPLE_HZ, self.refresh_cores)
-        self.refresh_cores()
+        self.draw_cores()
         self.check_size()
         if self.replaying is not None:
             self.start_race(self.config)
@@ -189,8 +195,11 @@ class TuiconcApp(App):
             status = f"racing {self.race.config.workload}"
         elif self.last_state is not None:
             status = f"last race {self.last_state.status}"
-        self.sub_title = (f"Python {m['python']} · GIL {'on' if m['gil_enabled'] else 'off'} · "
-                          f"{m['usable_cpus']} usable CPUs · {self.config.start_method} · {self.config.mode} · {status}")
+        text = (f"≋ tuiconc · Python {m['python']} · GIL {'on' if m['gil_enabled'] else 'off'} · "
+                f"{m['usable_cpus']} usable CPUs · {self.config.start_method} · {self.config.mode} · {status}")
+        label = self.main_screen.query_one("#status", Label)
+        if label.content != text:
+            label.update(text, layout=False)
 
     async def apply(self, config: RaceConfig) -> None:
         if self.replaying is not None:
@@ -209,6 +218,10 @@ class TuiconcApp(App):
 
     # -- the timers --------------------------------------------------------------------------
     def refresh_race(self) -> None:
+        with closing_screens_ignored():
+            self.draw_race()
+
+    def draw_race(self) -> None:
         race = self.race
         if race is None:
             return
@@ -237,6 +250,13 @@ class TuiconcApp(App):
                                           together=race is not None and race.config.mode == "together")
 
     def refresh_cores(self) -> None:
+        self.cores_ticks += 1
+        if self.race is None and self.cores_ticks % 2:
+            return  # idle: half the rate is plenty, and half the cost
+        with closing_screens_ignored():
+            self.draw_cores()
+
+    def draw_cores(self) -> None:
         sampler = getattr(self.race, "sampler", None) or self.sampler
         lanes = self.last_state.lanes if self.last_state and self.race else []
         self.main_screen.query_one(CoresView).show(sampler.snapshot(), lanes)
@@ -329,6 +349,17 @@ class TuiconcApp(App):
         self.main_screen.query_one(WorkloadPicker).select(self.choice)
         self.action_race()
 
+    def action_sweep(self) -> None:
+        if self.config.lab:
+            self.notify("Pick a workload to sweep: a lab's lanes are fixed.", severity="warning")
+            return
+        if self.race is not None and not self.race.done:
+            self.race.cancel(wait=False)  # a sweep measures alone
+        config = self.race_config()
+        others = [r for r in config.runners if r != "sequential"]
+        runner = "multiprocessing" if "multiprocessing" in others or not others else others[0]
+        self.push_screen(SweepScreen(config, runner, default_worker_counts(self.machine["usable_cpus"])))
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
@@ -353,7 +384,12 @@ class TuiconcApp(App):
                 stem = Path(folder) / "tuiconc-results"
                 for extension in (".json", ".csv", ".md"):
                     save_results(self.history, str(stem) + extension)
-                self.notify(f"Saved {len(self.history)} races as {stem}.json, .csv and .md")
+                saved = f"Saved {len(self.history)} races as {stem}.json, .csv and .md"
+                race = self.shown_race
+                if race is not None and race.done and race.snapshot().status == "finished":
+                    race.recording().save(str(Path(folder) / "tuiconc-last-race.recording.json"))
+                    saved += ", and the last race as tuiconc-last-race.recording.json (tuiconc replay FILE)"
+                self.notify(saved)
 
         self.push_screen(PromptScreen("Save this session's results in this folder:", os.getcwd(), check_folder), save)
 
@@ -367,6 +403,9 @@ class TuiconcApp(App):
         self.end_races()
         self.exit(return_code=128 + signum)
 
+    def on_unmount(self) -> None:
+        self.end_races()  # however the app ends: quit, a signal, a closed browser page, a test
+
     def end_races(self) -> None:
         race = self.race
         if race is not None and not race.done:
@@ -375,7 +414,7 @@ class TuiconcApp(App):
 
     # -- messages from the widgets ------------------------------------------------------------
     async def on_workload_picker_chosen(self, message: WorkloadPicker.Chosen) -> None:
-        if message.choice != self.choice:
+        if message.choice != self.choice and self.screen_stack:  # no screens: the app is closing
             await self.choose(message.choice)
 
     async def choose(self, choice: str) -> None:
@@ -391,6 +430,8 @@ class TuiconcApp(App):
         return [name for name in available_runners() if name in self.enabled]
 
     async def on_settings_panel_edited(self, message: SettingsPanel.Edited) -> None:
+        if not self.screen_stack:  # the app is closing
+            return
         try:
             value = whole_number(message.text)
         except Exception:
@@ -414,6 +455,15 @@ class TuiconcApp(App):
                 continue
             yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key.split(',')[0]}",
                                 lambda action=binding.action: self.run_action(action))
+
+
+@contextlib.contextmanager
+def closing_screens_ignored():
+    """While the app closes, its screens go before its timers do: a last tick finds no widgets."""
+    try:
+        yield
+    except NoMatches:
+        pass
 
 
 def check_folder(text: str) -> str | None:

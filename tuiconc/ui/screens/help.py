@@ -32,8 +32,9 @@ work; processes give parallelism at the cost of start-up and memory.
 | `n` / `p` | next / previous workload; or pick one in the list with the arrows |
 | `Tab` | move between the list and the setting boxes (type a size, workers or latency) |
 | `t` | show or hide the worker timeline; `z` zooms it (whole race … 50 ms) |
-| `e` | explain: the lessons, and the execution models measured on this machine |
-| `x` | save this session's results (JSON, CSV and Markdown) |
+| `e` | explain: the lessons, each with its race, and the execution models measured on this machine |
+| `w` | sweep: speedup against 1, 2, 4… workers for multiprocessing (or, with it off, the first lane on), Amdahl's law fitted |
+| `x` | save this session's results (JSON, CSV and Markdown) and a recording of the last race |
 | `Ctrl+S` | save a screenshot (SVG) in a folder you choose |
 | `h` | high-contrast colours (for projectors) |
 | `Ctrl+P` | command palette: every action by name |
@@ -50,6 +51,10 @@ work; processes give parallelism at the cost of start-up and memory.
 - **Cores** — every usable CPU with a short history, the total, and each running lane's CPU.
 - **Results** — every race of this session, newest first, labelled together or isolated.
   *wall* is the work from first task to last result; *start-up* is launch to first task.
+
+From the command line: `tuiconc talk` presents a talk (scenes of races, `n` next, `r` run,
+`o` notes), `tuiconc replay FILE` replays a recorded race here, `tuiconc sweep` and
+`tuiconc race` run headless (`--json` for scripts).
 
 Each lane runs in its own process, at lower priority than this window, so the UI stays
 responsive while the lanes use every core.

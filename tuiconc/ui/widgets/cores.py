@@ -13,6 +13,7 @@ from tuiconc.lane import LaneState
 from tuiconc.sampler import Sample
 
 BLOCKS = "▁▁▂▃▄▅▆▇█"
+SPARKLINE_ROWS_WHEN_AUTO = 8  # more cores than this: the heat strip
 
 
 def spark(values: list[float]) -> str:
@@ -28,6 +29,7 @@ class CoresView(Static):
         super().__init__("", **kwargs)
         self.sample: Sample | None = None
         self.lanes: list[LaneState] = []
+        self._lines = -1
 
     def _level_style(self, percent: float) -> str:
         theme = self.app.current_theme
@@ -39,7 +41,10 @@ class CoresView(Static):
 
     def show(self, sample: Sample, lanes: list[LaneState]) -> None:
         self.sample, self.lanes = sample, lanes
-        self.update(self.render_text())
+        text = self.render_text()
+        # A new layout only when the number of lines changes (lanes start or end), not every tick.
+        self.update(text, layout=text.plain.count("\n") != self._lines)
+        self._lines = text.plain.count("\n")
 
     def render_text(self) -> Text:
         text = Text()
@@ -48,7 +53,10 @@ class CoresView(Static):
             return text
         width = max(10, self.size.width or 40)
         lane_lines = [lane for lane in self.lanes if lane.active]
-        rows = max(1, (self.size.height or 10) - 1 - len(lane_lines))
+        if self.styles.height is not None and self.styles.height.is_auto:
+            rows = SPARKLINE_ROWS_WHEN_AUTO  # the pane grows to fit, up to its max-height
+        else:
+            rows = max(1, (self.size.height or 10) - 1 - len(lane_lines))
         if len(sample.cores) <= rows:
             history_width = max(4, width - 14)
             for cpu, percent, history in zip(sample.cpu_ids, sample.cores, sample.history):

@@ -62,6 +62,9 @@ class LaneView(Horizontal):
             self.set_class(lane.status == "failed" or lane.correct is False, "-failed")
         else:
             self.set_class(False, "-first", "-failed")
-        self.query_one(".lane-place", Label).update(place)
-        self.query_one(".lane-figures", Label).update(figures)
+        # Fixed-width labels: a changed text needs a repaint, never a new layout of the screen.
+        for selector, text in ((".lane-place", place), (".lane-figures", figures)):
+            label = self.query_one(selector, Label)
+            if label.content != text:
+                label.update(text, layout=False)
         self.query_one(ProgressBar).update(progress=progress)

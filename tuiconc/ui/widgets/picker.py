@@ -49,4 +49,5 @@ class WorkloadPicker(OptionList):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        self.post_message(self.Chosen(event.option.id))
+        if self.has_focus:  # a person moving the highlight; not mounting, nor the app's own select()
+            self.post_message(self.Chosen(event.option.id))

@@ -32,5 +32,7 @@ class RacePane(VerticalScroll):
         lanes = {lane.name: lane for lane in state.lanes} if state else {}
         for i, name in enumerate(self.names):
             self.query_one(f"#lane-{i}", LaneView).show(lanes.get(name), name in enabled)
-        verdict = state.verdict if state else None
-        self.query_one(".verdict", Label).update(verdict or "")
+        verdict = (state.verdict if state else None) or ""
+        label = self.query_one(".verdict", Label)
+        if label.content != verdict:
+            label.update(verdict)  # its height may change: a layout, but only when the text does

@@ -22,7 +22,9 @@ class ResultsTable(DataTable):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self.add_columns(*COLUMNS)
+        self.add_column(COLUMNS[0], width=11)  # "#12 isolated" reads fine cut to "#12 isolate"
+        self.add_column(COLUMNS[1], width=18)
+        self.add_columns(*COLUMNS[2:])
 
     def show(self, history: list[RaceState]) -> None:
         """Redraw from the finished races (oldest first in `history`)."""

@@ -61,7 +61,8 @@ class SettingsPanel(Vertical):
             box = self.query_one(f"#input-{field}", Input)
             text = texts.get(field, f"{getattr(config, 'effective_size' if field == 'size' else field):,}")
             if box.value != text and not box.has_focus:
-                box.value = text
+                with box.prevent(Input.Changed):  # drawn, not typed: no echo back as an edit
+                    box.value = text
             message = problems.get(field, "")
             label = self.query_one(f"#problem-{field}", Label)
             label.update(message)

@@ -14,7 +14,7 @@ from tuiconc.timeline import Timeline
 
 SHADES = " ░▒▓█"
 ZOOMS = (None, 1.0, 0.2, 0.05)  # seconds shown; None = the whole race
-LABEL_WIDTH = 25
+LABEL_WIDTH = 28
 
 
 def shade(fraction: float) -> str:
@@ -84,7 +84,7 @@ class TimelineView(Static):
             rows = timeline.window(lane.runner, start, end, columns)
             noun = nouns.get(lane.runner, "worker")
             for slot, cells in zip(sorted(lane.workers), rows):
-                label = f"{lane.runner[:12]} {noun[:8]} {slot}" if slot == min(lane.workers) else f"{noun[:8]} {slot}"
+                label = f"{lane.runner[:15]} {noun[:8]} {slot}" if slot == min(lane.workers) else f"{noun[:8]} {slot}"
                 text.append(f"{label[:LABEL_WIDTH - 1]:>{LABEL_WIDTH - 1}} ", style="bold" if slot == min(lane.workers) else "")
                 text.append("".join(shade(f) for f in cells), style=accent)
                 text.append("\n")

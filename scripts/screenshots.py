@@ -1,0 +1,90 @@
+"""Screenshots of the real app in its main states, for README.md: `python scripts/screenshots.py`.
+
+Each is the app itself, driven by Textual's Pilot through real races on this machine, saved
+as SVG in screenshots/. Run it on a quiet machine: the figures are measured, not staged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from tuiconc.config import RaceConfig  # noqa: E402
+from tuiconc.talk import load_talk  # noqa: E402
+from tuiconc.ui.app import TuiconcApp  # noqa: E402
+
+OUT = os.path.join(ROOT, "screenshots")
+SIZE = (120, 40)
+CPU = RaceConfig(workload="primes", size=2_000_000, workers=4, mode="together",
+                 runners=("sequential", "threading", "asyncio", "multiprocessing", "processpool"))
+IO = RaceConfig(workload="http", size=200, workers=100, latency_ms=50,
+                runners=("sequential", "threading", "asyncio", "multiprocessing"))
+TIMELINE = RaceConfig(workload="primes", size=1_000_000, workers=4, mode="isolated",
+                      runners=("threading", "multiprocessing"))
+
+
+async def until(pilot, predicate, timeout: float = 300) -> None:
+    for _ in range(int(timeout / 0.1)):
+        if predicate():
+            return
+        await pilot.pause(0.1)
+    raise RuntimeError("the app did not get there in time")
+
+
+async def shoot(app: TuiconcApp, name: str) -> None:
+    app.save_screenshot(f"{name}.svg", OUT)
+    print(f"screenshots/{name}.svg")
+
+
+async def main() -> None:
+    os.makedirs(OUT, exist_ok=True)
+    app = TuiconcApp(CPU)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(1.5)  # the cores pane fills its history
+        await shoot(app, "idle")
+        await pilot.press("r")
+        await until(pilot, lambda: app.last_state and any(lane.fraction > 0.4 for lane in app.last_state.lanes))
+        await shoot(app, "cpu-race-running")
+        await until(pilot, lambda: app.history)
+        await pilot.pause(0.5)
+        await shoot(app, "cpu-race-finished")
+        await pilot.press("q")
+
+    app = TuiconcApp(IO)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: app.history)
+        await pilot.pause(0.5)
+        await shoot(app, "io-race-finished")
+        await pilot.press("e")
+        await pilot.pause(0.5)
+        for _ in range(len(app.screen.lessons)):
+            await pilot.press("right")
+        await pilot.pause(0.5)
+        await shoot(app, "explain-models")
+        await pilot.press("escape", "q")
+
+    app = TuiconcApp(TIMELINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "r")
+        await until(pilot, lambda: app.history)
+        await pilot.press("z", "z", "z")  # whole race → 1 s → 200 ms → 50 ms
+        await pilot.pause(0.5)
+        await shoot(app, "timeline-threads-vs-processes")
+        await pilot.press("q")
+
+    app = TuiconcApp(talk=load_talk())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "r")
+        await until(pilot, lambda: app.history, timeout=120)
+        await pilot.pause(0.5)
+        await shoot(app, "talk")
+        await pilot.press("q")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

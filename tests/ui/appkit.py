@@ -1,0 +1,44 @@
+"""The real app under Textual's Pilot; for snapshots, fixed machine facts and core readings."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from tuiconc.recording import load
+from tuiconc.sampler import Sample
+
+
+DATA = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")
+MACHINE = {"python": "3.11.7", "implementation": "CPython", "gil_enabled": True, "usable_cpus": 2,
+           "logical_cpus": 2, "platform": "Linux"}
+
+
+class FixedSampler:
+    """The sampler's interface with set readings, so a snapshot doesn't depend on this machine's load."""
+
+    def __init__(self, cores=(23.0, 61.0)):
+        self.cores = list(cores)
+
+    def start(self):
+        return self
+
+    def stop(self):
+        pass
+
+    def snapshot(self) -> Sample:
+        history = [[(value * (i % 7)) / 6 for i in range(30)] for value in self.cores]
+        return Sample(cpu_ids=list(range(len(self.cores))), cores=list(self.cores), history=history)
+
+
+def recording(name: str):
+    return load(os.path.join(DATA, name))
+
+
+async def wait_for(pilot, predicate, timeout: float = 60.0):
+    """Let the app run until predicate() holds (its timers draw meanwhile), or fail at the deadline."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await pilot.pause(0.05)

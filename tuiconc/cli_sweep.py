@@ -1,0 +1,293 @@
+"""`tuiconc sweep`: one runner at 1, 2, 4… workers, its speedup curve, and Amdahl's law fitted to it."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from typing import TYPE_CHECKING
+
+from tuiconc import format as fmt
+
+if TYPE_CHECKING:  # rich and the engine load when a sweep runs, not when the parser is built
+    from rich.table import Table
+    from rich.text import Text
+
+    from tuiconc.sweep import SweepState
+
+PLOT_STYLES = {"measured": "bold green", "ideal": "cyan", "cores": "yellow", "limit": "magenta",
+               "failed": "bold red", "axis": "dim"}
+PLOT_SIZE = (64, 12)  # columns and rows of the plot area in the terminal
+AXIS_WIDTH = 6  # "  4× ┤"
+
+
+def default_worker_counts(usable_cpus: int) -> list[int]:
+    """Powers of two up to twice the cores (at least 4): enough to see the curve flatten past them."""
+    counts, count = [], 1
+    while count <= max(4, 2 * usable_cpus):
+        counts.append(count)
+        count *= 2
+    return counts
+
+
+def worker_counts(text: str) -> list[int]:
+    """`1,2,4,8` → [1, 2, 4, 8]: sorted, duplicates dropped; the caps are checked with the runner."""
+    from tuiconc.cli import whole_number
+
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    if not items:
+        raise argparse.ArgumentTypeError(f"give worker counts like 1,2,4, got {text!r}")
+    return sorted({whole_number(item) for item in items})
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from tuiconc.cli import whole_number
+    from tuiconc.config import selectable_workloads
+    from tuiconc.machine import default_start_method, usable_cpus
+    from tuiconc.runners import RUNNERS
+
+    defaults = ",".join(map(str, default_worker_counts(usable_cpus())))
+    parser.add_argument("--workload", "-w", default="primes", metavar="NAME",
+                        help=f"what to run: {', '.join(selectable_workloads())} (default: primes)")
+    parser.add_argument("--runner", "-r", default="multiprocessing", metavar="NAME",
+                        help=f"the runner to scale, from: {', '.join(RUNNERS)} (default: multiprocessing)")
+    parser.add_argument("--workers", "-k", type=worker_counts, default=None, metavar="K1,K2",
+                        help=f"comma-separated worker counts (default here: {defaults})")
+    parser.add_argument("--size", "-n", type=whole_number, metavar="N",
+                        help="how much work; each workload has a default that takes a few seconds sequentially")
+    parser.add_argument("--start-method", default=default_start_method(), metavar="METHOD",
+                        help=f"multiprocessing start method (default here: {default_start_method()})")
+    parser.add_argument("--json", action="store_true", help="print one JSON document on stdout instead of a table")
+
+
+# -- what people see ------------------------------------------------------------------------
+def sweep_title(state: SweepState) -> str:
+    c = state.config
+    return (f"Scaling sweep: {state.runner} on {c.workload} {c.effective_size:,} · {state.usable_cpus} usable CPUs · "
+            f"start method {c.start_method}")
+
+
+def point_outcome(point) -> "Text | str":
+    """The wall time, or how the point ended when it has none."""
+    from rich.text import Text
+
+    if point.ok:
+        return fmt.seconds(point.wall_s)
+    style = "red" if point.status == "failed" else "dim"
+    return Text(point.status, style=style)
+
+
+def sweep_table(state: SweepState) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD)
+    for name in ("workers", "wall", "speedup", "efficiency", "Karp–Flatt", "ideal"):
+        table.add_column(name, justify="right", no_wrap=True)
+    baseline = state.baseline
+    table.add_row("sequential", point_outcome(baseline), "1.00×" if baseline.ok else fmt.DASH, "", "", "")
+    for point in state.points:
+        table.add_row(str(point.workers), point_outcome(point), fmt.ratio(point.speedup),
+                      fmt.percent(point.efficiency), karp_flatt_text(point.karp_flatt),
+                      f"{point.processors}×")
+    return table
+
+
+def karp_flatt_text(value: float | None) -> str:
+    return fmt.DASH if value is None else f"{value:.3f}"
+
+
+def sweep_errors(state: SweepState) -> list[Text]:
+    from rich.text import Text
+
+    return [Text(line, style="red") for line in state.error_lines()]
+
+
+def nice_ceiling(value: float) -> float:
+    """The top of the speedup axis: a round number at or above value."""
+    if value <= 10:
+        return float(math.ceil(value))
+    magnitude = 10 ** math.floor(math.log10(value))
+    return next(step * magnitude for step in (1, 2, 5, 10) if step * magnitude >= value)
+
+
+def tick_step(top: float, rows: int) -> float:
+    """Axis labels at most every other row, on a 1-2-5 step (0.5 at the finest)."""
+    step, multipliers = 0.5, (2, 2, 2.5)  # 0.5 → 1 → 2 → 5 → 10 → 20 → 50 …
+    index = 0
+    while top / step > max(1, rows // 2):
+        step *= multipliers[index % 3]
+        index += 1
+    return step
+
+
+def column_of(value: float, counts: list[int], columns: list[int]) -> float | None:
+    """Where a worker count falls on the x axis (points evenly spaced, linear between them)."""
+    for (a, xa), (b, xb) in zip(zip(counts, columns), zip(counts[1:], columns[1:])):
+        if a <= value <= b:
+            return xa + (xb - xa) * (value - a) / (b - a)
+    return columns[0] if len(counts) == 1 and value == counts[0] else None
+
+
+def along(columns: list[int], values: list[float | None], column: int) -> float | None:
+    """The value of a line through (columns, values) at this column; None across gaps."""
+    for (xa, va), (xb, vb) in zip(zip(columns, values), zip(columns[1:], values[1:])):
+        if xa <= column <= xb and va is not None and vb is not None:
+            return va if xb == xa else va + (vb - va) * (column - xa) / (xb - xa)
+    return next((v for x, v in zip(columns, values) if x == column), None)
+
+
+def speedup_plot(state: SweepState, width: int = PLOT_SIZE[0], height: int = PLOT_SIZE[1],
+                 styles: dict[str, str] | None = None) -> Text:
+    """Speedup against workers in characters: measured ●, ideal ·, usable cores ┊, Amdahl's limit 1/f ╌."""
+    from rich.text import Text
+
+    styles = {**PLOT_STYLES, **(styles or {})}
+    width, height = max(12, width - AXIS_WIDTH), max(4, height)
+    counts = [point.workers for point in state.points]
+    measured = [point.speedup for point in state.points]
+    ideal = [float(point.processors) for point in state.points]
+    limit = state.fit.max_speedup if state.fit else None
+    top = nice_ceiling(max([1.0, *ideal, *(m for m in measured if m is not None)]))
+    columns = ([round(i * (width - 1) / (len(counts) - 1)) for i in range(len(counts))] if len(counts) > 1
+               else [width // 2])
+
+    grid = [[(" ", "axis") for _ in range(width)] for _ in range(height)]
+
+    def row_of(value: float) -> int:
+        return min(height - 1, max(0, round((1 - value / top) * (height - 1))))
+
+    def put(row: int, column: int, char: str, role: str) -> None:
+        grid[row][column] = (char, role)
+
+    cores_at = column_of(state.usable_cpus, counts, columns)
+    if cores_at is not None:
+        for row in range(height):
+            put(row, round(cores_at), "┊", "cores")
+    if limit is not None and limit <= top:
+        for column in range(width):
+            put(row_of(limit), column, "╌", "limit")
+    for column in range(width):
+        value = along(columns, ideal, column)
+        if value is not None:
+            put(row_of(value), column, "·", "ideal")
+    for column in range(width):
+        value = along(columns, measured, column)
+        if value is not None:
+            put(row_of(value), column, "•", "measured")
+    for point, column in zip(state.points, columns):
+        if point.speedup is not None:
+            put(row_of(point.speedup), column, "●", "measured")
+        elif point.status == "failed":
+            put(height - 1, column, "✗", "failed")
+
+    step = tick_step(top, height)
+    labels = {row_of(step * i): f"{step * i:g}×" for i in range(int(top / step) + 1)}
+    text = Text()
+    for row, cells in enumerate(grid):
+        label = labels.get(row)
+        text.append(f"{label or '':>{AXIS_WIDTH - 2}} {'┤' if label else '│'}", styles["axis"])
+        for char, role in cells:
+            text.append(char, styles[role] if char != " " else None)
+        text.append("\n")
+    text.append(" " * (AXIS_WIDTH - 1) + "└" + "─" * width + "\n", styles["axis"])
+    axis = [" "] * (width + 1)
+    for count, column in zip(counts, columns):
+        label = str(count)
+        start = min(width + 1 - len(label), max(0, column - len(label) // 2))
+        axis[start:start + len(label)] = label
+    text.append(" " * AXIS_WIDTH + "".join(axis).rstrip() + "\n", styles["axis"])
+    cores = f"{state.usable_cpus} usable CPUs" + ("" if cores_at is not None else " (off the plot)")
+    legend = [("●", "measured", "measured"), ("·", "ideal", "ideal"), ("┊", "cores", cores)]
+    if limit is not None and limit <= top:
+        legend.append(("╌", "limit", "Amdahl 1/f"))
+    used = AXIS_WIDTH
+    text.append(" " * AXIS_WIDTH)
+    for char, role, words in legend:
+        if used + len(words) + 2 > AXIS_WIDTH + width:
+            break  # a legend that wraps would push the plot out of its box
+        text.append(char, styles[role])
+        text.append(f" {words}  ")
+        used += len(words) + 4
+    return text
+
+
+def live_line(state: SweepState):
+    from rich.console import Group
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table.grid(padding=(0, 1))
+    table.add_row(Text("sweep", style="bold"), ProgressBar(total=1.0, completed=state.progress, width=30),
+                  f"{state.progress * 100:3.0f}%", Text(state.describe_current(), style="dim"))
+    return Group(table)
+
+
+def show_results(state: SweepState) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console()
+    console.print(Text(sweep_title(state), style="dim"))
+    console.print(sweep_table(state))
+    if any(point.speedup is not None for point in state.points):
+        console.print(Text("Speedup vs workers", style="bold"))
+        console.print(speedup_plot(state))
+    for line in sweep_errors(state):
+        console.print(line)
+    for note in state.notes:
+        console.print(Text(note, style="bold" if note is state.notes[0] else None))
+
+
+# -- the command ----------------------------------------------------------------------------
+def cmd_sweep(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from tuiconc.cli import EXIT_LANE_FAILED, EXIT_OK, EXIT_USAGE, exit_code_for
+    from tuiconc.config import RaceConfig
+    from tuiconc.machine import usable_cpus
+    from tuiconc.sweep import Sweep, check_sweep
+
+    workers = args.workers if args.workers is not None else default_worker_counts(usable_cpus())
+    config = RaceConfig(workload=args.workload, size=args.size, start_method=args.start_method,
+                        runners=(args.runner,), workers=max(workers, default=1), mode="isolated")
+    problem = check_sweep(config, args.runner, workers)
+    if problem:
+        print(f"tuiconc sweep: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    sweep = Sweep(config, args.runner, workers)
+    try:
+        sweep.start()
+        if args.json:
+            # Short waits: a signal may land on another thread, and only a waking main thread runs its handler.
+            while not sweep.wait(0.1):
+                pass
+        else:
+            show_live(sweep)
+    except KeyboardInterrupt as interrupt:
+        sweep.cancel()
+        print("tuiconc sweep: sweep cancelled; every lane process has ended", file=sys.stderr)
+        return exit_code_for(interrupt)
+    state = sweep.snapshot()
+    if args.json:
+        print(json.dumps(state.to_json(), indent=2))
+    else:
+        show_results(state)
+    ok = state.status == "finished" and all(point.ok for point in state.steps)
+    return EXIT_OK if ok else EXIT_LANE_FAILED
+
+
+def show_live(sweep) -> None:
+    """A progress line on stderr while the races run (a terminal only: a pipe gets the results alone)."""
+    from rich.console import Console
+    from rich.live import Live
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        while not sweep.wait(0.1):
+            pass
+        return
+    with Live(live_line(sweep.snapshot()), console=console, refresh_per_second=10, transient=True) as live:
+        while not sweep.wait(0.1):
+            live.update(live_line(sweep.snapshot()))
