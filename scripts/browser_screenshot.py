@@ -20,29 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from browserkit import CHROMIUM, CHROMIUM_ARGS, Screen
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DEADLINE_S = 120.0
-ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 WATCHED = ("Workloads", "idle", "racing", "last race finished")
-
-
-class Screen:
-    """Which WATCHED words the app has drawn: xterm.js draws on a canvas, so read the app's output
-    on its way in, over the page's websocket."""
-
-    def __init__(self, page) -> None:
-        self.shown: set[str] = set()
-        self.tail = ""
-        page.on("websocket", lambda websocket: websocket.on("framereceived", self.feed))
-
-    def feed(self, payload) -> None:
-        if isinstance(payload, bytes):
-            text = self.tail + ESCAPES.sub("", payload.decode("utf-8", "replace"))
-            self.shown.update(word for word in WATCHED if word in text)
-            self.tail = text[-64:]
 
 
 def free_port() -> int:
@@ -78,7 +60,7 @@ def shoot(url: str, out: Path) -> None:
             # Only this machine: the page also links a web font, which would only time out.
             context.route(re.compile(r"^(?!http://127\.0\.0\.1[:/])"), lambda route: route.abort())
             page = context.new_page()
-            screen = Screen(page)
+            screen = Screen(page, WATCHED)
             page.goto(url)
             wait_for(page, lambda: {"Workloads", "idle"} <= screen.shown, "app on the page")
             page.focus(".xterm-helper-textarea")  # xterm.js's keyboard input

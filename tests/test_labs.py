@@ -7,6 +7,8 @@ from tuiconc.labs import LABS, lab_lanes
 from tuiconc.machine import usable_cpus
 from tuiconc.race import Race
 
+from conftest import NEEDS_FREE_CORES
+
 
 def run_lab(name: str, **changes):
     return Race(lab_config(name).with_changes(**changes)).run()
@@ -28,6 +30,7 @@ def test_race_condition_loses_updates_only_without_the_lock():
     assert broken.place is None and fixed.place == 1  # a wrong answer is disqualified
 
 
+@NEEDS_FREE_CORES
 def test_a_blocking_call_serialises_the_event_loop():
     latency_s, size = 0.1, 8
     state = run_lab("blocking-call", size=size, workers=size, latency_ms=int(latency_s * 1000))
@@ -51,6 +54,7 @@ def test_a_lambda_fails_its_lane_with_an_explanation_and_the_race_goes_on():
     assert state.status == "finished"
 
 
+@NEEDS_FREE_CORES
 def test_tiny_tasks_sink_an_unbatched_pool_and_batching_rescues_it():
     state = run_lab("tiny-tasks", size=2_000_000)
     sequential, one_by_one = state.lane("sequential"), state.lane("one task per message")
@@ -68,6 +72,7 @@ def test_oversubscription_lanes_count_from_the_usable_cores():
     assert [lane.workers for lane in lanes[1:]] == sorted({cores, 4 * cores, 16 * cores})
 
 
+@NEEDS_FREE_CORES
 def test_oversubscription_brings_no_further_speedup():
     state = run_lab("oversubscription", size=300_000)
     assert all(lane.correct for lane in state.lanes)

@@ -12,6 +12,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -20,10 +21,9 @@ import pytest
 
 from conftest import wait_until
 
-CHROMIUM = "/usr/bin/chromium"
-# The network here may be closed: without these, Chromium keeps trying to reach its services.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
+from browserkit import CHROMIUM, CHROMIUM_ARGS, Screen  # noqa: E402
+
 SIZE = 1_000_000  # primes: a race of several seconds, so pages close and the server stops mid-race
 DEADLINE_S = 60.0  # for anything to happen; generous, for a busy machine
 ENDED_S = 30.0  # for processes to end; the server SIGTERMs an app 10 s after its page closed
@@ -32,24 +32,7 @@ pytestmark = pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK),
                                 reason=f"no {CHROMIUM} (Debian's chromium package; .ci/run installs it)")
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')")
 
-ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 WATCHED = ("Workloads", "idle", "racing primes")
-
-
-class Screen:
-    """Which WATCHED words the app has drawn in a page: xterm.js draws on a canvas, so read the
-    app's output on its way in, over the page's websocket."""
-
-    def __init__(self, page) -> None:
-        self.shown: set[str] = set()
-        self.tail = ""
-        page.on("websocket", lambda websocket: websocket.on("framereceived", self.feed))
-
-    def feed(self, payload) -> None:
-        if isinstance(payload, bytes):
-            text = self.tail + ESCAPES.sub("", payload.decode("utf-8", "replace"))
-            self.shown.update(word for word in WATCHED if word in text)
-            self.tail = text[-64:]
 
 
 class Served:
@@ -176,7 +159,7 @@ def open_and_race(browser, served):
     """Open a page, wait for its app, press r, and wait for the race to show."""
     before = {p.pid for p in served.look()}
     page = browser.new_page()
-    screen = Screen(page)
+    screen = Screen(page, WATCHED)
     page.goto(served.url)
     app = poll(page, served, lambda: next((p for p in served.look() if p.pid not in before), None), "app process")
     poll(page, served, lambda: {"Workloads", "idle"} <= screen.shown, "app on the page")

@@ -6,6 +6,8 @@ import pytest
 from tuiconc.race import Race
 from tuiconc.talk import TalkError, load_talk, parse_talk
 
+from conftest import NEEDS_FREE_CORES
+
 SMALL_SIZES = {"primes": 300_000, "sha256": 600, "http": 40, "sleep": 8, "tiny-tasks": 2_000_000,
                "fetch-and-crunch": 16}
 
@@ -22,6 +24,7 @@ def test_the_built_in_talk_loads():
 
 
 @pytest.mark.parametrize("index", range(8))
+@NEEDS_FREE_CORES
 def test_each_built_in_scene_ends_with_its_expected_winner(index):
     scene = load_talk().scenes[index]
     state = Race(small(scene.config)).run()

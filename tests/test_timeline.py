@@ -9,6 +9,8 @@ from tuiconc.machine import usable_cpus
 from tuiconc.race import Race
 from tuiconc.timeline import Timeline, WorkerTrack
 
+from conftest import NEEDS_FREE_CORES
+
 
 def test_a_track_counts_active_buckets_and_spans():
     track = WorkerTrack()
@@ -52,6 +54,7 @@ def overlap(race: Race, runner: str) -> float:
 
 
 @pytest.mark.skipif(usable_cpus() < 2, reason="simultaneity needs two usable CPUs")
+@NEEDS_FREE_CORES
 def test_threads_take_turns_under_the_gil_while_processes_run_at_once():
     race = Race(RaceConfig(workload="countdown", size=40_000_000, workers=2, mode="isolated",
                            runners=("threading", "multiprocessing")))

@@ -296,21 +296,31 @@ def cmd_serve(args: argparse.Namespace, argv: list[str]) -> int:
     return EXIT_OK
 
 
+def run_to_end(handle, as_json: bool, show_live, noun: str) -> int | None:
+    """Start a race or a sweep and wait for its end, drawing it live unless JSON is wanted.
+
+    Ctrl-C, SIGTERM or SIGHUP end every lane process first; then the exit code is returned."""
+    try:
+        handle.start()
+        if as_json:
+            # Short waits: a signal may land on another thread, and only a waking main thread runs its handler.
+            while not handle.wait(0.1):
+                pass
+        else:
+            show_live(handle)
+    except KeyboardInterrupt as interrupt:
+        handle.cancel()
+        print(f"tuiconc: {noun} cancelled; every lane process has ended", file=sys.stderr)
+        return exit_code_for(interrupt)
+    return None
+
+
 def follow(race, as_json: bool, trace_path: str | None = None, record_path: str | None = None,
            save_path: str | None = None) -> int:
     """Run a race (or a replay) to its end, showing it; print and save what it measured."""
-    try:
-        race.start()
-        if as_json:
-            # Short waits: a signal may land on another thread, and only a waking main thread runs its handler.
-            while not race.wait(0.1):
-                pass
-        else:
-            _show_live(race)
-    except KeyboardInterrupt as interrupt:
-        race.cancel()
-        print("tuiconc: race cancelled; every lane process has ended", file=sys.stderr)
-        return exit_code_for(interrupt)
+    interrupted = run_to_end(race, as_json, _show_live, "race")
+    if interrupted is not None:
+        return interrupted
     state = race.snapshot()
     if trace_path:
         race.write_trace(trace_path)

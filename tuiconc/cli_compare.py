@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from tuiconc import format as fmt
-from tuiconc.export import ResultsError, load_results
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +42,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     import sys
 
     from rich.console import Console
+
+    from tuiconc.export import ResultsError, load_results  # here: `tuiconc --help` needs none of it
 
     try:
         first, second = load_results(args.first), load_results(args.second)

@@ -244,7 +244,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     import json
     import sys
 
-    from tuiconc.cli import EXIT_LANE_FAILED, EXIT_OK, EXIT_USAGE, exit_code_for
+    from tuiconc.cli import EXIT_LANE_FAILED, EXIT_OK, EXIT_USAGE, run_to_end
     from tuiconc.config import RaceConfig
     from tuiconc.machine import usable_cpus
     from tuiconc.sweep import Sweep, check_sweep
@@ -257,18 +257,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(f"tuiconc sweep: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     sweep = Sweep(config, args.runner, workers)
-    try:
-        sweep.start()
-        if args.json:
-            # Short waits: a signal may land on another thread, and only a waking main thread runs its handler.
-            while not sweep.wait(0.1):
-                pass
-        else:
-            show_live(sweep)
-    except KeyboardInterrupt as interrupt:
-        sweep.cancel()
-        print("tuiconc sweep: sweep cancelled; every lane process has ended", file=sys.stderr)
-        return exit_code_for(interrupt)
+    interrupted = run_to_end(sweep, args.json, show_live, "sweep")
+    if interrupted is not None:
+        return interrupted
     state = sweep.snapshot()
     if args.json:
         print(json.dumps(state.to_json(), indent=2))

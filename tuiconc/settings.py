@@ -7,7 +7,7 @@ SAMPLE_HZ = 4
 # Samples of history kept per core for the sparklines.
 CORE_HISTORY = 60
 # Lanes run at lower priority than the front end so the UI never starves.
-ARENA_NICE = 10  # CFS weight 110 vs the front end's 1024: the UI gets its frames under full load
+ARENA_NICE = 15  # CFS weight 36 vs the front end's 1024: even 17 busy lane processes leave the UI the CPU it needs
 
 # CPU workloads split into many small chunks so no worker idles at the end.
 CHUNKS_PER_WORKER = 8

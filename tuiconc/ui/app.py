@@ -44,6 +44,7 @@ from tuiconc.ui.widgets.picker import LAB_PREFIX, WorkloadPicker, choices
 from tuiconc.ui.widgets.race_pane import RacePane
 from tuiconc.ui.widgets.results import ResultsTable
 from tuiconc.ui.widgets.settings import SettingsPanel
+from tuiconc.ui.widgets.text import set_text
 from tuiconc.ui.widgets.timeline import TimelineView
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
@@ -197,9 +198,7 @@ class TuiconcApp(App):
             status = f"last race {self.last_state.status}"
         text = (f"≋ tuiconc · Python {m['python']} · GIL {'on' if m['gil_enabled'] else 'off'} · "
                 f"{m['usable_cpus']} usable CPUs · {self.config.start_method} · {self.config.mode} · {status}")
-        label = self.main_screen.query_one("#status", Label)
-        if label.content != text:
-            label.update(text, layout=False)
+        set_text(self.main_screen.query_one("#status", Label), text, layout=False)
 
     async def apply(self, config: RaceConfig) -> None:
         if self.replaying is not None:

@@ -8,6 +8,7 @@ from textual.widgets import Label, ProgressBar
 
 from tuiconc import format as fmt
 from tuiconc.lane import LaneState
+from tuiconc.ui.widgets.text import set_text
 
 
 def lane_summary(lane: LaneState, compact: bool = False) -> str:
@@ -63,8 +64,6 @@ class LaneView(Horizontal):
         else:
             self.set_class(False, "-first", "-failed")
         # Fixed-width labels: a changed text needs a repaint, never a new layout of the screen.
-        for selector, text in ((".lane-place", place), (".lane-figures", figures)):
-            label = self.query_one(selector, Label)
-            if label.content != text:
-                label.update(text, layout=False)
+        set_text(self.query_one(".lane-place", Label), place, layout=False)
+        set_text(self.query_one(".lane-figures", Label), figures, layout=False)
         self.query_one(ProgressBar).update(progress=progress)

@@ -7,6 +7,7 @@ from textual.widgets import Label
 
 from tuiconc.race import RaceState
 from tuiconc.ui.widgets.lane import LaneView
+from tuiconc.ui.widgets.text import set_text
 
 
 class RacePane(VerticalScroll):
@@ -32,7 +33,4 @@ class RacePane(VerticalScroll):
         lanes = {lane.name: lane for lane in state.lanes} if state else {}
         for i, name in enumerate(self.names):
             self.query_one(f"#lane-{i}", LaneView).show(lanes.get(name), name in enabled)
-        verdict = (state.verdict if state else None) or ""
-        label = self.query_one(".verdict", Label)
-        if label.content != verdict:
-            label.update(verdict)  # its height may change: a layout, but only when the text does
+        set_text(self.query_one(".verdict", Label), (state.verdict if state else None) or "")  # height may change

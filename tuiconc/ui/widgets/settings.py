@@ -9,6 +9,7 @@ from textual.widgets import Input, Label, Static
 
 from tuiconc.config import RaceConfig
 from tuiconc.labs import LABS
+from tuiconc.ui.widgets.text import set_text
 from tuiconc.workloads import WORKLOADS
 
 FIELDS = (("size", "size"), ("workers", "workers"), ("latency_ms", "latency ms"))
@@ -54,7 +55,7 @@ class SettingsPanel(Vertical):
 
     def show(self, config: RaceConfig, problems: dict[str, str], texts: dict[str, str]) -> None:
         """Draw the settings; `texts` are what the person typed, shown even when invalid."""
-        self.query_one(".description", Static).update(describe(config))
+        set_text(self.query_one(".description", Static), describe(config))
         waits = WORKLOADS[config.workload].waits
         self.query_one("#row-latency_ms").set_class(not waits, "-hidden")
         for field, _ in FIELDS:
@@ -65,13 +66,14 @@ class SettingsPanel(Vertical):
                     box.value = text
             message = problems.get(field, "")
             label = self.query_one(f"#problem-{field}", Label)
-            label.update(message)
+            set_text(label, message)
             label.set_class(not message, "-hidden")
-        self.query_one("#choice-mode", Label).update(f"mode         {config.mode}  (m)")
-        self.query_one("#choice-start-method", Label).update(f"start method {config.start_method}  (s)")
+        set_text(self.query_one("#choice-mode", Label), f"mode         {config.mode}  (m)", layout=False)
+        set_text(self.query_one("#choice-start-method", Label), f"start method {config.start_method}  (s)",
+                 layout=False)
         others = [message for field, message in problems.items() if field not in dict(FIELDS)]
         other = self.query_one("#problem-other", Label)
-        other.update("\n".join(others))
+        set_text(other, "\n".join(others))
         other.set_class(not others, "-hidden")
 
     def on_input_changed(self, event: Input.Changed) -> None:
