@@ -147,3 +147,17 @@ def test_progress_is_batched_whatever_the_task_count():
     assert isinstance(messages[-1], protocol.Finished) and messages[-1].answer == 200_000
     assert progress[-1].done == 200_000
     assert len(progress) <= settings.PROGRESS_HZ * took + 2
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/autogroup"), reason="Linux autogroup scheduling only")
+def test_a_lane_runs_below_the_front_end_in_its_own_scheduling_group_too():
+    """With autogroup, each session shares the CPU as one group whatever its processes' nice:
+    the lane's group must be niced, or busy lanes would take the UI's share."""
+    race = Race(RaceConfig(workload="countdown", size=5_000_000_000, runners=("sequential",))).start()
+    try:
+        pid = wait_until(lambda: race.snapshot().lane("sequential").done and race.snapshot().lane("sequential").pid)
+        assert psutil.Process(pid).nice() == settings.ARENA_NICE
+        with open(f"/proc/{pid}/autogroup") as autogroup:
+            assert autogroup.read().split()[-1] == str(settings.ARENA_NICE)
+    finally:
+        race.cancel()

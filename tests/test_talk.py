@@ -9,7 +9,7 @@ from tuiconc.talk import TalkError, load_talk, parse_talk
 from conftest import NEEDS_FREE_CORES
 
 SMALL_SIZES = {"primes": 300_000, "sha256": 600, "http": 40, "sleep": 8, "tiny-tasks": 2_000_000,
-               "fetch-and-crunch": 16}
+               "fetch-and-crunch": 16, "counter": 5_000}
 
 
 def small(config):

@@ -126,15 +126,29 @@ def _readable(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def lower_priority(nice: int) -> None:
+    """Below the front end, so the UI keeps its frames while lanes saturate every core.
+
+    Linux with autogroup scheduling (sched_autogroup_enabled) shares the CPU between sessions
+    first, and a nice value only ranks processes inside their session. Each lane has a session
+    of its own, so its group is niced too: otherwise five busy lanes would leave the UI a sixth."""
+    try:
+        os.nice(nice)
+    except OSError:
+        pass
+    try:
+        with open("/proc/self/autogroup", "w") as autogroup:
+            autogroup.write(str(nice))
+    except OSError:
+        pass  # not Linux, or autogroup off: the process's own nice is what counts
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m tuiconc.arena '<json lane config>' (started by tuiconc, not by hand)", file=sys.stderr)
         return 2
     config = json.loads(argv[0])
-    try:
-        os.nice(config.get("nice", settings.ARENA_NICE))
-    except OSError:
-        pass
+    lower_priority(config.get("nice", settings.ARENA_NICE))
     raise_open_file_limit()
     hold_lifeline()
     try:

@@ -1,0 +1,31 @@
+"""The Explain pane's lessons: each one's race is valid, and at a small size it ends as its text says."""
+
+import pytest
+
+from tuiconc.config import problems
+from tuiconc.lessons import lessons
+from tuiconc.race import Race
+
+from conftest import NEEDS_FREE_CORES
+from test_talk import small
+
+LESSONS = {lesson.key: lesson for lesson in lessons()}
+
+
+def test_every_lesson_has_a_valid_race_and_its_expected_lanes():
+    for lesson in LESSONS.values():
+        assert not problems(lesson.config), lesson.key
+        lanes = {spec.name for spec in lesson.config.lane_specs()}
+        assert lesson.expect and set(lesson.expect) <= lanes, lesson.key
+        assert lesson.text.strip() and lesson.watch
+
+
+@NEEDS_FREE_CORES
+@pytest.mark.parametrize("key", list(LESSONS))
+def test_each_lesson_race_ends_as_the_lesson_says(key):
+    lesson = LESSONS[key]
+    config = lesson.config if key == "hybrid" else small(lesson.config)  # the hybrid needs its waits long
+    state = Race(config).run()
+    assert state.status == "finished", state.error
+    winner = next(lane for lane in state.lanes if lane.place == 1)
+    assert winner.name in lesson.expect, [(lane.name, lane.wall_s, lane.correct) for lane in state.lanes]
