@@ -49,6 +49,10 @@ async def main() -> None:
         await pilot.press("r")
         await until(pilot, lambda: app.last_state and any(lane.fraction > 0.4 for lane in app.last_state.lanes))
         await shoot(app, "cpu-race-running")
+        # Together is the show; the figures worth keeping come from isolated lanes, each alone.
+        await pilot.press("c")
+        await until(pilot, lambda: app.race is None)
+        await pilot.press("m", "r")
         await until(pilot, lambda: app.history)
         await pilot.pause(0.5)
         await shoot(app, "cpu-race-finished")
