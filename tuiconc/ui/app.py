@@ -173,7 +173,7 @@ class TuiconcApp(App):
     def race_config(self) -> RaceConfig:
         if self.config.lab:
             return self.config
-        return self.config.with_changes(runners=tuple(n for n in available_runners() if n in self.enabled))
+        return self.config.with_changes(runners=tuple(self.enabled_runners()))
 
     def current_problems(self) -> dict[str, str]:
         found = {field: f"{field.replace('_ms', '')}: expected a whole number, got {text!r}"
@@ -271,8 +271,7 @@ class TuiconcApp(App):
 
     def start_race(self, config: RaceConfig) -> RaceHandle:
         """Start a race (or the replay being shown), ending any race still running."""
-        if self.race is not None and not self.race.done:
-            self.race.cancel(wait=False)
+        self.stop_race(wait=False)
         if self.replaying is not None:
             race = ReplayRace(*self.replaying)
         else:
@@ -352,8 +351,7 @@ class TuiconcApp(App):
         if self.config.lab:
             self.notify("Pick a workload to sweep: a lab's lanes are fixed.", severity="warning")
             return
-        if self.race is not None and not self.race.done:
-            self.race.cancel(wait=False)  # a sweep measures alone
+        self.stop_race(wait=False)  # a sweep measures alone
         config = self.race_config()
         others = [r for r in config.runners if r != "sequential"]
         runner = "multiprocessing" if "multiprocessing" in others or not others else others[0]
@@ -406,10 +404,14 @@ class TuiconcApp(App):
         self.end_races()  # however the app ends: quit, a signal, a closed browser page, a test
 
     def end_races(self) -> None:
+        self.stop_race(wait=True)
+        self.sampler.stop()
+
+    def stop_race(self, wait: bool) -> None:
+        """End the running race's every lane process, if a race runs; with wait, once they are gone."""
         race = self.race
         if race is not None and not race.done:
-            race.cancel(wait=True)
-        self.sampler.stop()
+            race.cancel(wait=wait)
 
     # -- messages from the widgets ------------------------------------------------------------
     async def on_workload_picker_chosen(self, message: WorkloadPicker.Chosen) -> None:
@@ -443,7 +445,7 @@ class TuiconcApp(App):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """The race keys belong to the main screen: hidden and inert while another screen is up."""
-        if action in EVERYWHERE or self.screen is self.screen_stack[0]:
+        if action in EVERYWHERE or self.screen is self.main_screen:
             return True
         return False
 

@@ -144,8 +144,7 @@ class TalkScreen(Screen):
         if not 0 <= index < len(self.talk.scenes):
             self.notify("That was the last scene." if step > 0 else "This is the first scene.", timeout=2)
             return
-        if self.race is not None and not self.race.done:
-            self.race.cancel(wait=False)
+        self.app.stop_race(wait=False)  # this scene's race, if it still runs
         self.index = index
         await self.show_scene()
 
