@@ -17,7 +17,7 @@ inside it) and then cancelled; --full waits for the end instead.
 1. In the app (a pseudo-terminal): frame gaps idle, then during the race; the UI process's
    own CPU and its RSS, sampled 4× a second (peak; and its growth rate, since what the UI
    keeps grows with the race's length). Target: peak RSS ≤ 150 MB.
-2. Headless, the same race through the API (tuiconc.race.Race) for the same window: every
+2. Headless, the same race through the API (tuiconc.engine.race.Race) for the same window: every
    protocol message from race.recording(), per lane per second of that lane's run
    (Started → Finished, or → cancel), by type, and the busiest one-second window. Batching
    bounds it (arena Reporter: PROGRESS_HZ = 30 ticks a second, whatever the task count).
@@ -36,14 +36,14 @@ import psutil
 from common import print_machine
 from ptyapp import PtyApp, frame_gaps_ms, load_line, percentile
 
-from tuiconc import settings
-from tuiconc.config import lab_config
-from tuiconc.race import Race
+from tuiconc import tunables
+from tuiconc.engine.config import lab_config
+from tuiconc.engine.race import Race
 from tuiconc.workloads.pitfalls import TINY_TASK
 
 SIZE = 100_000_000  # the workload's cap: 1,000,000 tasks of 100 numbers
 RSS_TARGET_MB = 150.0
-MESSAGES_TARGET = settings.PROGRESS_HZ
+MESSAGES_TARGET = tunables.PROGRESS_HZ
 MB = 1024 * 1024
 ARGS = ["--lab", "tiny-tasks", "--size", str(SIZE), "--mode", "together"]
 

@@ -25,11 +25,11 @@ import time
 
 from common import median, print_machine
 
-from tuiconc.config import RaceConfig
-from tuiconc.fdlimit import raise_open_file_limit
-from tuiconc.httpserver import effective_backlog
-from tuiconc.localserver import LocalServer
-from tuiconc.race import Race
+from tuiconc.engine.config import RaceConfig
+from tuiconc.arena.fdlimit import raise_open_file_limit
+from tuiconc.arena.httpserver import effective_backlog
+from tuiconc.engine.localserver import LocalServer
+from tuiconc.engine.race import Race
 
 TARGET_RATIO = 3.0
 

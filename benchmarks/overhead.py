@@ -19,8 +19,8 @@ import sys
 
 from common import median, print_machine
 
-from tuiconc.config import RaceConfig
-from tuiconc.race import Race
+from tuiconc.engine.config import RaceConfig
+from tuiconc.engine.race import Race
 
 # The plain loops, in a function as the workloads are (module-level code runs slower).
 BARE = {

@@ -9,9 +9,9 @@ import time
 
 from common import print_machine
 
-from tuiconc.config import RaceConfig
-from tuiconc.race import Race
-from tuiconc.replay import ReplayRace
+from tuiconc.engine.config import RaceConfig
+from tuiconc.engine.race import Race
+from tuiconc.engine.replay import ReplayRace
 
 
 def main() -> None:

@@ -18,9 +18,9 @@ import time
 
 from common import median, print_machine
 
-from tuiconc.config import RaceConfig
+from tuiconc.engine.config import RaceConfig
 from tuiconc.machine import default_start_method
-from tuiconc.race import Race
+from tuiconc.engine.race import Race
 from tuiconc.workloads import Options, get_workload
 
 PRIMES = get_workload("primes")

@@ -16,9 +16,9 @@ import time
 from common import median, print_machine
 from ptyapp import PtyApp, Screen
 
-from tuiconc.config import RaceConfig
+from tuiconc.engine.config import RaceConfig
 from tuiconc.machine import start_methods
-from tuiconc.race import Race
+from tuiconc.engine.race import Race
 
 TUICONC = [sys.executable, "-m", "tuiconc"]
 

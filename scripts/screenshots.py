@@ -13,8 +13,8 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tuiconc.config import RaceConfig  # noqa: E402
-from tuiconc.talk import load_talk  # noqa: E402
+from tuiconc.engine.config import RaceConfig  # noqa: E402
+from tuiconc.teach.talk import load_talk  # noqa: E402
 from tuiconc.ui.app import TuiconcApp  # noqa: E402
 
 OUT = os.path.join(ROOT, "screenshots")

@@ -9,7 +9,7 @@ import time
 import psutil
 import pytest
 
-from tuiconc import spawn
+from tuiconc.engine import spawn
 
 # For the few tests whose outcome needs the cores free (processes beating sequential, threads
 # visibly overlapping): on a shared machine another job can take them for a while, so such a

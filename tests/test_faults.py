@@ -7,8 +7,8 @@ import threading
 
 import psutil
 
-from tuiconc.config import RaceConfig
-from tuiconc.race import Race
+from tuiconc.engine.config import RaceConfig
+from tuiconc.engine.race import Race
 
 from conftest import descendants, wait_until
 
@@ -62,7 +62,7 @@ def test_the_local_server_dying_mid_race_fails_requests_not_the_race():
     def server_once_lanes_progress():
         if not any(lane.done for lane in race.snapshot().lanes):
             return None
-        return next((p for p in descendants() if "tuiconc.httpserver" in " ".join(p.cmdline())), None)
+        return next((p for p in descendants() if "tuiconc.arena.httpserver" in " ".join(p.cmdline())), None)
 
     server = wait_until(server_once_lanes_progress, timeout=30)
     os.kill(server.pid, signal.SIGKILL)

@@ -7,7 +7,7 @@ import urllib.request
 import psutil
 import pytest
 
-from tuiconc.localserver import LocalServer
+from tuiconc.engine.localserver import LocalServer
 
 
 @pytest.fixture
@@ -45,13 +45,14 @@ def test_stopping_it_ends_its_process(server):
 
 
 def test_enough_listening_sockets_for_every_worker_to_queue(server):
-    from tuiconc import httpserver, settings
+    from tuiconc import tunables
+    from tuiconc.arena import httpserver
 
     listening = [c for c in psutil.Process(server.process.pid).net_connections(kind="inet")
                  if c.status == psutil.CONN_LISTEN]
     assert len(listening) == server.listeners == httpserver.listener_count()
     if server.listeners > 1:  # SO_REUSEPORT spreads connections over the sockets (Linux)
-        assert server.listeners * httpserver.effective_backlog() >= settings.MAX_WORKERS
+        assert server.listeners * httpserver.effective_backlog() >= tunables.MAX_WORKERS
 
 
 def test_every_listening_socket_answers(server):

@@ -1,7 +1,7 @@
 """The asyncio-based runners beyond plain asyncio: to-thread and hybrid, and the loop-lag meter."""
 
-from tuiconc.config import RaceConfig
-from tuiconc.race import Race
+from tuiconc.engine.config import RaceConfig
+from tuiconc.engine.race import Race
 
 
 def test_hybrid_computes_in_a_process_pool_and_waits_on_the_loop():

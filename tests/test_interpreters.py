@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from tuiconc.config import RaceConfig, problems
-from tuiconc.interpreters import probe
+from tuiconc.engine.config import RaceConfig, problems
+from tuiconc.engine.interpreter_probe import probe
 from tuiconc.machine import gil_enabled
-from tuiconc.race import Race
+from tuiconc.engine.race import Race
 from tuiconc.runners import RUNNERS
 
 HAS_INTERPRETER_POOL = hasattr(concurrent.futures, "InterpreterPoolExecutor")

@@ -2,10 +2,10 @@
 
 import pytest
 
-from tuiconc.config import ConfigError, RaceConfig, lab_config, problems
-from tuiconc.labs import LABS, lab_lanes
+from tuiconc.engine.config import ConfigError, RaceConfig, lab_config, problems
+from tuiconc.engine.labs import LABS, lab_lanes
 from tuiconc.machine import usable_cpus
-from tuiconc.race import Race
+from tuiconc.engine.race import Race
 
 from conftest import NEEDS_FREE_CORES
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from tuiconc.config import problems
-from tuiconc.lessons import lessons
-from tuiconc.race import Race
+from tuiconc.engine.config import problems
+from tuiconc.teach.lessons import lessons
+from tuiconc.engine.race import Race
 
 from conftest import NEEDS_FREE_CORES
 from test_talk import small

@@ -1,6 +1,6 @@
-from tuiconc.config import RaceConfig
-from tuiconc.models import MODELS, measure, model_of
-from tuiconc.race import Race
+from tuiconc.engine.config import RaceConfig
+from tuiconc.teach.execution_models import MODELS, measure, model_of
+from tuiconc.engine.race import Race
 from tuiconc.runners import RUNNERS
 
 

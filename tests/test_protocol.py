@@ -1,6 +1,6 @@
 import pytest
 
-from tuiconc import protocol
+from tuiconc.arena import protocol
 
 MESSAGES = [
     protocol.Started(pid=1, python="3.11.7", implementation="CPython", gil_enabled=True, runner="threading",

@@ -10,10 +10,12 @@ import time
 import psutil
 import pytest
 
-from tuiconc import protocol, settings
-from tuiconc.config import ConfigError, RaceConfig
-from tuiconc.race import Race, derive_figures, ideal_speedup
-from tuiconc.lane import LaneState
+from tuiconc import tunables
+
+from tuiconc.arena import protocol
+from tuiconc.engine.config import ConfigError, RaceConfig
+from tuiconc.engine.race import Race, derive_figures, ideal_speedup
+from tuiconc.engine.lane import LaneState
 
 from conftest import living, wait_until
 
@@ -99,7 +101,7 @@ def test_cancel_ends_every_lane_process_within_a_second(mode):
     race.cancel()
     took = time.monotonic() - started
     assert not living(pids)
-    assert took < settings.CANCEL_DEADLINE_S + 1.0  # generous: the machine is shared; the benchmark has the figure
+    assert took < tunables.CANCEL_DEADLINE_S + 1.0  # generous: the machine is shared; the benchmark has the figure
     state = race.snapshot()
     assert state.status == "cancelled"
     assert all(lane.status == "cancelled" for lane in state.lanes)
@@ -146,7 +148,7 @@ def test_progress_is_batched_whatever_the_task_count():
     progress = [m for m in messages if isinstance(m, protocol.Progress)]
     assert isinstance(messages[-1], protocol.Finished) and messages[-1].answer == 200_000
     assert progress[-1].done == 200_000
-    assert len(progress) <= settings.PROGRESS_HZ * took + 2
+    assert len(progress) <= tunables.PROGRESS_HZ * took + 2
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/autogroup"), reason="Linux autogroup scheduling only")
@@ -156,8 +158,8 @@ def test_a_lane_runs_below_the_front_end_in_its_own_scheduling_group_too():
     race = Race(RaceConfig(workload="countdown", size=5_000_000_000, runners=("sequential",))).start()
     try:
         pid = wait_until(lambda: race.snapshot().lane("sequential").done and race.snapshot().lane("sequential").pid)
-        assert psutil.Process(pid).nice() == settings.ARENA_NICE
+        assert psutil.Process(pid).nice() == tunables.ARENA_NICE
         with open(f"/proc/{pid}/autogroup") as autogroup:
-            assert autogroup.read().split()[-1] == str(settings.ARENA_NICE)
+            assert autogroup.read().split()[-1] == str(tunables.ARENA_NICE)
     finally:
         race.cancel()

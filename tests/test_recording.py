@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from tuiconc.config import RaceConfig
-from tuiconc.export import ResultsError, load_results, to_csv, to_markdown
-from tuiconc.race import Race
-from tuiconc.recording import RecordingError, load
-from tuiconc.replay import ReplayRace
+from tuiconc.engine.config import RaceConfig
+from tuiconc.engine.export import ResultsError, load_results, to_csv, to_markdown
+from tuiconc.engine.race import Race
+from tuiconc.engine.recording import RecordingError, load
+from tuiconc.engine.replay import ReplayRace
 
 
 @pytest.fixture(scope="module")

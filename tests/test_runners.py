@@ -2,9 +2,9 @@
 
 import pytest
 
-from tuiconc.config import RaceConfig
-from tuiconc.race import Race
-from tuiconc.race import available_runners
+from tuiconc.engine.config import RaceConfig
+from tuiconc.engine.race import Race
+from tuiconc.engine.race import available_runners
 
 SMALL = {"primes": 30_000, "sum-squares": 100_000, "countdown": 200_000, "sha256": 24, "zlib": 12, "sleep": 8,
          "http": 8, "fetch-and-crunch": 4}

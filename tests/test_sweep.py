@@ -11,11 +11,13 @@ import pytest
 from textual.app import App
 from textual.widgets import DataTable, Label
 
-from tuiconc.cli import OneLineParser
-from tuiconc.cli_sweep import add_arguments, cmd_sweep, default_worker_counts, speedup_plot
-from tuiconc.config import ConfigError, RaceConfig
+from tuiconc.cli.common import OneLineParser
+from tuiconc.cli.sweep import add_arguments, run as cmd_sweep
+from tuiconc.engine.sweep import default_worker_counts
+from tuiconc.render.sweep_view import speedup_plot
+from tuiconc.engine.config import ConfigError, RaceConfig
 from tuiconc.machine import machine_facts
-from tuiconc.sweep import (AmdahlFit, Sweep, SweepPoint, SweepState, amdahl_sentence, amdahl_speedup,
+from tuiconc.engine.sweep import (AmdahlFit, Sweep, SweepPoint, SweepState, amdahl_sentence, amdahl_speedup,
                            fit_serial_fraction, karp_flatt)
 from tuiconc.ui.screens.sweep import SweepScreen
 

@@ -3,8 +3,8 @@ expected winner (at small sizes, so the suite stays quick)."""
 
 import pytest
 
-from tuiconc.race import Race
-from tuiconc.talk import TalkError, load_talk, parse_talk
+from tuiconc.engine.race import Race
+from tuiconc.teach.talk import TalkError, load_talk, parse_talk
 
 from conftest import NEEDS_FREE_CORES
 

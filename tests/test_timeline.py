@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from tuiconc.config import RaceConfig
+from tuiconc.engine.config import RaceConfig
 from tuiconc.machine import usable_cpus
-from tuiconc.race import Race
-from tuiconc.timeline import Timeline, WorkerTrack
+from tuiconc.engine.race import Race
+from tuiconc.engine.timeline import Timeline, WorkerTrack
 
 from conftest import NEEDS_FREE_CORES
 

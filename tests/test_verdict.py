@@ -2,10 +2,10 @@
 
 import pytest
 
-from tuiconc.config import RaceConfig
-from tuiconc.lane import LaneState
-from tuiconc.race import Race, derive_figures
-from tuiconc.verdict import classify, verdict
+from tuiconc.engine.config import RaceConfig
+from tuiconc.engine.lane import LaneState
+from tuiconc.engine.race import Race, derive_figures
+from tuiconc.engine.verdict import classify, verdict
 
 
 def lane(runner, wall_s, cores, workers=4):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import time
 
-from tuiconc.recording import load
-from tuiconc.sampler import Sample
+from tuiconc.engine.recording import load
+from tuiconc.engine.sampler import Sample
 
 
 DATA = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")

@@ -8,9 +8,9 @@ import psutil
 import pytest
 from textual.widgets import DataTable, Input, Label
 
-from tuiconc.config import RaceConfig
+from tuiconc.engine.config import RaceConfig
 from tuiconc.machine import start_methods
-from tuiconc.recording import load
+from tuiconc.engine.recording import load
 from tuiconc.ui.app import TuiconcApp
 from tuiconc.ui.screens.explain import ExplainScreen
 from tuiconc.ui.screens.help import HelpScreen

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from tuiconc.config import RaceConfig
-from tuiconc.talk import load_talk
+from tuiconc.engine.config import RaceConfig
+from tuiconc.teach.talk import load_talk
 from tuiconc.ui.app import TuiconcApp
 
 from appkit import MACHINE, FixedSampler, recording, wait_for

@@ -6,8 +6,8 @@ import dataclasses
 
 from textual.widgets import Digits
 
-from tuiconc.replay import ReplayRace
-from tuiconc.talk import load_talk
+from tuiconc.engine.replay import ReplayRace
+from tuiconc.teach.talk import load_talk
 from tuiconc.ui.app import TuiconcApp
 from tuiconc.ui.screens.talk import TalkScreen
 

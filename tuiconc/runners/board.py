@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Callable, MutableSequence
 
-from tuiconc.settings import TIMELINE_BUCKET_S, TIMELINE_MAX_WORKERS, TIMELINE_RING
+from tuiconc.tunables import TIMELINE_BUCKET_S, TIMELINE_MAX_WORKERS, TIMELINE_RING
 
 
 class Board:

@@ -22,18 +22,18 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Footer, Label
 
-from tuiconc import settings
-from tuiconc.cli import whole_number
-from tuiconc.cli_sweep import default_worker_counts
-from tuiconc.config import RaceConfig, lab_config, problems
-from tuiconc.export import save as save_results
+from tuiconc import tunables
+from tuiconc.units import whole_number
+from tuiconc.engine.config import RaceConfig, lab_config, problems
+from tuiconc.engine.export import save as save_results
 from tuiconc.machine import machine_facts, start_methods
-from tuiconc.race import Race, RaceHandle, RaceState, available_runners
-from tuiconc.recording import Recording
-from tuiconc.replay import ReplayRace, config_from_recording
+from tuiconc.engine.race import Race, RaceHandle, RaceState, available_runners
+from tuiconc.engine.recording import Recording
+from tuiconc.engine.replay import ReplayRace, config_from_recording
 from tuiconc.runners import RUNNERS
-from tuiconc.sampler import Sampler
-from tuiconc.talk import Talk
+from tuiconc.engine.sampler import Sampler
+from tuiconc.engine.sweep import default_worker_counts
+from tuiconc.teach.talk import Talk
 from tuiconc.ui.screens.explain import ExplainScreen
 from tuiconc.ui.screens.help import HelpScreen
 from tuiconc.ui.screens.prompt import PromptScreen
@@ -135,7 +135,7 @@ class TuiconcApp(App):
         await self.refresh_lanes()
         self.show_settings()
         self.set_interval(1 / REFRESH_HZ, self.refresh_race)
-        self.set_interval(1 / settings.SAMPLE_HZ, self.refresh_cores)
+        self.set_interval(1 / tunables.SAMPLE_HZ, self.refresh_cores)
         self.draw_cores()
         self.check_size()
         if self.replaying is not None:
@@ -289,7 +289,7 @@ class TuiconcApp(App):
         self.notify("Race cancelled: every lane process is ending.")
 
     async def action_workers(self, factor: float) -> None:
-        workers = max(1, min(settings.MAX_WORKERS, round(self.config.workers * factor)))
+        workers = max(1, min(tunables.MAX_WORKERS, round(self.config.workers * factor)))
         self.texts.pop("workers", None)
         await self.apply(self.config.with_changes(workers=workers))
 

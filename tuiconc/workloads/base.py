@@ -6,7 +6,7 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from tuiconc import settings
+from tuiconc import tunables
 
 # A task is a half-open range of units [start, stop).
 Task = tuple[int, int]
@@ -34,7 +34,7 @@ def plan_tasks(units: int, workers: int, one_unit_per_task: bool = False) -> lis
         return []
     if one_unit_per_task:
         return [(i, i + 1) for i in range(units)]
-    chunks = min(units, max(settings.MIN_CHUNKS, workers * settings.CHUNKS_PER_WORKER))
+    chunks = min(units, max(tunables.MIN_CHUNKS, workers * tunables.CHUNKS_PER_WORKER))
     base, extra = divmod(units, chunks)
     tasks, start = [], 0
     for i in range(chunks):
@@ -48,8 +48,8 @@ def plan_tasks(units: int, workers: int, one_unit_per_task: bool = False) -> lis
 class Options:
     """Workload options; only I/O workloads read them."""
 
-    latency_ms: int = settings.DEFAULT_LATENCY_MS
-    payload_bytes: int = settings.DEFAULT_PAYLOAD_BYTES
+    latency_ms: int = tunables.DEFAULT_LATENCY_MS
+    payload_bytes: int = tunables.DEFAULT_PAYLOAD_BYTES
     url: str | None = None
     # A named variation of the workload, for the pitfall labs (e.g. "blocking", "unlocked").
     variant: str | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tuiconc.settings import COUNTDOWN_BLOCK, PRIMES_BLOCK, SUM_SQUARES_BLOCK
+from tuiconc.tunables import COUNTDOWN_BLOCK, PRIMES_BLOCK, SUM_SQUARES_BLOCK
 from tuiconc.workloads.base import Bump, Options, Task, Workload
 
 

@@ -9,7 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from tuiconc import settings
+from tuiconc import tunables
 from tuiconc.workloads.base import Bump, Options, Task, Workload
 
 
@@ -80,7 +80,7 @@ class Http(Workload):
         ok = 0
         for i in range(*task):
             try:
-                with urllib.request.urlopen(request_url(options, i), timeout=settings.HTTP_TIMEOUT_S) as reply:
+                with urllib.request.urlopen(request_url(options, i), timeout=tunables.HTTP_TIMEOUT_S) as reply:
                     ok += response_ok(reply.status, len(reply.read()), options)
             except (OSError, urllib.error.URLError, ValueError):
                 pass  # a failed request is counted by its absence from the answer
@@ -95,7 +95,7 @@ class Http(Workload):
         import aiohttp
 
         connector = aiohttp.TCPConnector(limit=concurrency)
-        timeout = aiohttp.ClientTimeout(total=settings.HTTP_TIMEOUT_S)
+        timeout = aiohttp.ClientTimeout(total=tunables.HTTP_TIMEOUT_S)
         return aiohttp.ClientSession(connector=connector, timeout=timeout)
 
     async def arun_task(self, task: Task, bump: Bump, options: Options, resource=None) -> int:

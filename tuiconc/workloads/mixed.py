@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import urllib.request
 
-from tuiconc import settings
+from tuiconc import tunables
 from tuiconc.workloads.base import Bump, Options, Task, Workload
 from tuiconc.workloads.cpu import Primes, count_primes_by_sieve
 from tuiconc.workloads.io import request_url, response_ok
@@ -32,7 +32,7 @@ class FetchAndCrunch(Workload):
 
     def _fetch(self, options: Options, index: int) -> bool:
         try:
-            with urllib.request.urlopen(request_url(options, index), timeout=settings.HTTP_TIMEOUT_S) as reply:
+            with urllib.request.urlopen(request_url(options, index), timeout=tunables.HTTP_TIMEOUT_S) as reply:
                 return response_ok(reply.status, len(reply.read()), options)
         except (OSError, ValueError):
             return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from tuiconc.settings import SUM_SQUARES_BLOCK
+from tuiconc.tunables import SUM_SQUARES_BLOCK
 from tuiconc.workloads.base import Bump, Options, Task, Workload
 from tuiconc.workloads.cpu import SumSquares
 

@@ -8,10 +8,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Markdown, TabbedContent, TabPane
 
-from tuiconc import format as fmt
-from tuiconc.lessons import Lesson, lessons
-from tuiconc.models import MODELS, measure
-from tuiconc.race import RaceState
+from tuiconc import units
+from tuiconc.teach.lessons import Lesson, lessons
+from tuiconc.teach.execution_models import MODELS, measure
+from tuiconc.engine.race import RaceState
 
 MODELS_TAB = "measured-models"
 MODEL_COLUMNS = ("model", "type", "start-up", "memory", "CPU speedup", "best for", "GIL", "data sharing")
@@ -24,8 +24,8 @@ def models_rows(history: list[RaceState]) -> list[tuple[str, ...]]:
     for model in MODELS:
         found = measured[model.name]
         memory = found.memory_over_sequential_mb
-        rows.append((model.name, model.kind, fmt.seconds(found.startup_s),
-                     "—" if memory is None else f"{memory:+.0f} MB", fmt.ratio(found.cpu_speedup),
+        rows.append((model.name, model.kind, units.seconds(found.startup_s),
+                     "—" if memory is None else f"{memory:+.0f} MB", units.ratio(found.cpu_speedup),
                      model.best_for, model.gil, model.sharing))
     return rows
 

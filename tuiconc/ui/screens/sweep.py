@@ -14,11 +14,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 
-from tuiconc import format as fmt
-from tuiconc import settings
-from tuiconc.cli_sweep import karp_flatt_text, speedup_plot, sweep_title
-from tuiconc.config import ConfigError, RaceConfig
-from tuiconc.sweep import Sweep, SweepState
+from tuiconc import units
+from tuiconc import tunables
+from tuiconc.render.sweep_view import karp_flatt_text, speedup_plot, sweep_title
+from tuiconc.engine.config import ConfigError, RaceConfig
+from tuiconc.engine.sweep import Sweep, SweepState
 
 # Plot roles → theme variables, so the curve follows the theme (and high contrast).
 PLOT_COLOURS = {"measured": "success", "ideal": "primary", "cores": "warning", "limit": "foreground",
@@ -112,7 +112,7 @@ class SweepScreen(Screen):
         self.query_one("#sweep-table").border_title = "Points"
         self.query_one(DataTable).add_columns(*TABLE_COLUMNS)
         # The live figures move at the sampler's pace; more redraws would show nothing new.
-        self.set_interval(1 / settings.SAMPLE_HZ, self.refresh_sweep)
+        self.set_interval(1 / tunables.SAMPLE_HZ, self.refresh_sweep)
         self.action_rerun()
 
     # -- actions -----------------------------------------------------------------------------
@@ -180,7 +180,7 @@ class SweepScreen(Screen):
 def status_line(state: SweepState) -> str:
     if state.running and state.current is not None:
         lane = state.race.lanes[0] if state.race and state.race.lanes else None
-        elapsed = f" · {fmt.seconds(lane.elapsed_s)}" if lane and lane.active else ""
+        elapsed = f" · {units.seconds(lane.elapsed_s)}" if lane and lane.active else ""
         return f"Running {state.describe_current()}{elapsed}"
     return {
         "ready": "Starting…",
@@ -194,11 +194,11 @@ def status_line(state: SweepState) -> str:
 def table_rows(state: SweepState, failed_style: str) -> list[tuple]:
     def wall(step) -> str | Text:
         if step.ok:
-            return fmt.seconds(step.wall_s)
+            return units.seconds(step.wall_s)
         return Text(step.status, style={"failed": f"bold {failed_style}", "running": "bold"}.get(step.status, "dim"))
 
-    rows = [("sequential", wall(state.baseline), "1.00×" if state.baseline.ok else fmt.DASH, "", "", "")]
+    rows = [("sequential", wall(state.baseline), "1.00×" if state.baseline.ok else units.DASH, "", "", "")]
     for point in state.points:
-        rows.append((str(point.workers), wall(point), fmt.ratio(point.speedup), fmt.percent(point.efficiency),
+        rows.append((str(point.workers), wall(point), units.ratio(point.speedup), units.percent(point.efficiency),
                      karp_flatt_text(point.karp_flatt), f"{point.processors}×"))
     return rows

@@ -13,10 +13,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Label
 
-from tuiconc import format as fmt
-from tuiconc.lane import LaneState
-from tuiconc.race import RaceHandle
-from tuiconc.talk import Talk
+from tuiconc import units
+from tuiconc.engine.lane import LaneState
+from tuiconc.engine.race import RaceHandle
+from tuiconc.teach.talk import Talk
 from tuiconc.ui.widgets.cores import CoresView
 from tuiconc.ui.widgets.race_pane import RacePane
 
@@ -46,8 +46,8 @@ class ResultCard(Vertical):
         digits, note = "", ""
         if lane is not None and lane.status == "finished":
             digits = f"{lane.wall_s:.2f}" if lane.wall_s is not None else ""
-            note = (f"seconds · {fmt.place(lane.place) or 'no place'} · {fmt.ratio(lane.speedup)} "
-                    f"· {fmt.ratio(lane.cores, '')} cores {fmt.correct_mark(lane.correct)}")
+            note = (f"seconds · {units.place(lane.place) or 'no place'} · {units.ratio(lane.speedup)} "
+                    f"· {units.ratio(lane.cores, '')} cores {units.correct_mark(lane.correct)}")
         elif lane is not None and lane.status in ("failed", "cancelled"):
             note = lane.status + (f": {lane.error}" if lane.error else "")
         self.query_one(Digits).update(digits)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tuiconc.lane import LaneState
-from tuiconc.sampler import Sample
+from tuiconc.engine.lane import LaneState
+from tuiconc.engine.sampler import Sample
 
 BLOCKS = "▁▁▂▃▄▅▆▇█"
 SPARKLINE_ROWS_WHEN_AUTO = 8  # more cores than this: the heat strip

@@ -6,23 +6,23 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
-from tuiconc import format as fmt
-from tuiconc.lane import LaneState
+from tuiconc import units
+from tuiconc.engine.lane import LaneState
 from tuiconc.ui.widgets.text import set_text
 
 
 def lane_summary(lane: LaneState, compact: bool = False) -> str:
     """The figures after the bar: live while running, the result once ended."""
     if lane.status == "finished":
-        mark = fmt.correct_mark(lane.correct)
+        mark = units.correct_mark(lane.correct)
         if compact:
-            return f"{fmt.seconds(lane.wall_s):>7} {fmt.ratio(lane.speedup):>6} {mark}"
-        return (f"{fmt.seconds(lane.wall_s):>7}  {fmt.ratio(lane.speedup):>7}  {mark}  "
-                f"{fmt.ratio(lane.cores, ''):>5} cores")
+            return f"{units.seconds(lane.wall_s):>7} {units.ratio(lane.speedup):>6} {mark}"
+        return (f"{units.seconds(lane.wall_s):>7}  {units.ratio(lane.speedup):>7}  {mark}  "
+                f"{units.ratio(lane.cores, ''):>5} cores")
     if lane.active:
         if compact:
-            return f"{fmt.seconds(lane.elapsed_s):>7} {lane.cores_now:4.2f}c"
-        return f"{fmt.seconds(lane.elapsed_s):>7}  {lane.cores_now:5.2f} cores now"
+            return f"{units.seconds(lane.elapsed_s):>7} {lane.cores_now:4.2f}c"
+        return f"{units.seconds(lane.elapsed_s):>7}  {lane.cores_now:5.2f} cores now"
     if lane.status in ("failed", "cancelled"):
         return lane.status
     return ""
@@ -58,7 +58,7 @@ class LaneView(Horizontal):
         if lane is not None:
             progress = lane.fraction
             figures = lane_summary(lane, compact=self.screen.has_class("-narrow"))
-            place = fmt.place(lane.place) if lane.place else ""
+            place = units.place(lane.place) if lane.place else ""
             self.set_class(lane.place == 1, "-first")
             self.set_class(lane.status == "failed" or lane.correct is False, "-failed")
         else:

@@ -6,7 +6,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tuiconc.labs import LABS
+from tuiconc.engine.labs import LABS
 from tuiconc.workloads import WORKLOADS
 
 GROUPS = (("cpu", "CPU, holds the GIL"), ("cpu-nogil", "CPU, releases the GIL"), ("io", "I/O"),

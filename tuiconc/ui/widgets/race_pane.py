@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 from textual.widgets import Label
 
-from tuiconc.race import RaceState
+from tuiconc.engine.race import RaceState
 from tuiconc.ui.widgets.lane import LaneView
 from tuiconc.ui.widgets.text import set_text
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from tuiconc import format as fmt
-from tuiconc.race import RaceState
+from tuiconc import units
+from tuiconc.engine.race import RaceState
 
 COLUMNS = ("race", "lane", "ok", "wall", "start-up", "CPU", "cores", "speedup", "effic.", "memory")
 
 
 def outcome(lane) -> str:
-    return fmt.correct_mark(lane.correct) if lane.status == "finished" else lane.status
+    return units.correct_mark(lane.correct) if lane.status == "finished" else lane.status
 
 
 class ResultsTable(DataTable):
@@ -34,8 +34,8 @@ class ResultsTable(DataTable):
             label = f"#{number} {state.config.mode}"
             for lane in state.lanes:
                 self.add_row(
-                    label, lane.name, outcome(lane), fmt.seconds(lane.wall_s), fmt.seconds(lane.startup_s),
-                    fmt.seconds(lane.cpu_s), fmt.ratio(lane.cores, ""), fmt.ratio(lane.speedup),
-                    fmt.percent(lane.efficiency), fmt.megabytes(lane.peak_rss_mb),
+                    label, lane.name, outcome(lane), units.seconds(lane.wall_s), units.seconds(lane.startup_s),
+                    units.seconds(lane.cpu_s), units.ratio(lane.cores, ""), units.ratio(lane.speedup),
+                    units.percent(lane.efficiency), units.megabytes(lane.peak_rss_mb),
                 )
                 label = ""

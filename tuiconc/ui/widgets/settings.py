@@ -7,8 +7,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from tuiconc.config import RaceConfig
-from tuiconc.labs import LABS
+from tuiconc.engine.config import RaceConfig
+from tuiconc.engine.labs import LABS
 from tuiconc.ui.widgets.text import set_text
 from tuiconc.workloads import WORKLOADS
 

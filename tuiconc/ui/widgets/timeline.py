@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tuiconc.timeline import Timeline
+from tuiconc.engine.timeline import Timeline
 
 SHADES = " ░▒▓█"
 ZOOMS = (None, 1.0, 0.2, 0.05)  # seconds shown; None = the whole race

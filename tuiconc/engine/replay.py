@@ -12,14 +12,16 @@ import copy
 import threading
 import time
 
-from tuiconc import protocol, settings
-from tuiconc.config import RaceConfig
-from tuiconc.lane import LaneState, LaneTracker
-from tuiconc.race import RaceHandle, RaceState, fill_live_figures
-from tuiconc.recording import Recording, RecordingError
-from tuiconc.sampler import Sample
-from tuiconc.timeline import Timeline
-from tuiconc.trace import write_trace
+from tuiconc import tunables
+
+from tuiconc.arena import protocol
+from tuiconc.engine.config import RaceConfig
+from tuiconc.engine.lane import LaneState, LaneTracker
+from tuiconc.engine.race import RaceHandle, RaceState, fill_live_figures
+from tuiconc.engine.recording import Recording, RecordingError
+from tuiconc.engine.sampler import Sample
+from tuiconc.engine.timeline import Timeline
+from tuiconc.engine.trace import write_trace
 from tuiconc.workloads import WORKLOADS
 
 MIN_SPEED, MAX_SPEED = 0.25, 4.0
@@ -50,7 +52,7 @@ class ReplaySampler:
     def __init__(self, cpu_ids: list[int]):
         self.cpu_ids = list(cpu_ids)
         self._cores = [0.0] * len(cpu_ids)
-        self._history = [collections.deque([0.0] * settings.CORE_HISTORY, maxlen=settings.CORE_HISTORY)
+        self._history = [collections.deque([0.0] * tunables.CORE_HISTORY, maxlen=tunables.CORE_HISTORY)
                          for _ in cpu_ids]
         self._lock = threading.Lock()
 
@@ -82,7 +84,7 @@ class ReplayRace(RaceHandle):
         self.config = config_from_recording(recording)
         self.workload = WORKLOADS[self.config.workload]
         self.sampler = ReplaySampler(recording.cpu_ids)
-        self.timeline = Timeline(recording.origin, settings.TIMELINE_BUCKET_S)
+        self.timeline = Timeline(recording.origin, tunables.TIMELINE_BUCKET_S)
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self._done = threading.Event()

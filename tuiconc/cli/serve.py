@@ -15,11 +15,14 @@ execs the app, so the server's child is the app itself, not a shell.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import shlex
 import signal
 import sys
+
+from tuiconc.cli.common import EXIT_OK, EXIT_USAGE, whole_number
 
 LOOPBACK = "127.0.0.1"
 QUIT_GRACE_S = 10.0
@@ -112,3 +115,43 @@ def serve(host: str, port: int, app_arguments: list[str]) -> None:
     if os.name == "posix":
         command = f"exec {command}"  # the app replaces textual-serve's shell: signals reach it
     page_server(command, host, port).serve()
+
+
+# -- the command ----------------------------------------------------------------------------
+DESCRIPTION = "Serve the app to a web browser (textual-serve)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from tuiconc.cli.race import add_race_options
+
+    parser.add_argument("--port", type=whole_number, default=8000, help="default: 8000")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1, this machine only); "
+                             "anything else lets other machines start races on this one")
+    add_race_options(parser)
+
+
+def run(args: argparse.Namespace, argv: list[str]) -> int:
+    from tuiconc.cli.race import config_from
+
+    config_from(args, default_mode="isolated")  # the served app's settings must be valid too
+    problem = check_port(args.port)
+    if not problem and not port_is_free(args.host, args.port):
+        problem = f"port {args.port} on {args.host} is in use (or the address is not this machine's); try --port"
+    if problem:
+        print(f"tuiconc serve: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.host != LOOPBACK:
+        print(f"tuiconc serve: warning: listening on {args.host}, not only this machine: anyone who can reach "
+              f"it can start races here", file=sys.stderr)
+    app_arguments = []
+    skip = False
+    for item in argv:  # the race options go to each browser's app; --host and --port are the server's
+        if skip:
+            skip = False
+        elif item in ("--host", "--port"):
+            skip = True
+        elif not item.startswith(("--host=", "--port=")):
+            app_arguments.append(item)
+    serve(args.host, args.port, app_arguments)
+    return EXIT_OK

@@ -7,9 +7,9 @@ import io
 import json
 
 from tuiconc import __version__
-from tuiconc import format as fmt
-from tuiconc.jsonfile import read_json
-from tuiconc.race import RaceState
+from tuiconc import units
+from tuiconc.engine.jsonfile import read_json
+from tuiconc.engine.race import RaceState
 
 COLUMNS = ("race", "mode", "workload", "size", "lane", "runner", "status", "correct", "wall_s", "startup_s",
            "cpu_s", "cores", "speedup", "efficiency", "peak_rss_mb", "workers", "python", "gil_enabled")
@@ -50,10 +50,10 @@ def to_markdown(states: list[RaceState]) -> str:
                   "", "| lane | ok | wall | start-up | CPU | cores | speedup | efficiency | peak memory |",
                   "|---|---|--:|--:|--:|--:|--:|--:|--:|"]
         for lane in state.lanes:
-            ok = fmt.correct_mark(lane.correct) if lane.status == "finished" else lane.status
-            lines.append(f"| {lane.name} | {ok} | {fmt.seconds(lane.wall_s)} | {fmt.seconds(lane.startup_s)} | "
-                         f"{fmt.seconds(lane.cpu_s)} | {fmt.ratio(lane.cores, '')} | {fmt.ratio(lane.speedup)} | "
-                         f"{fmt.percent(lane.efficiency)} | {fmt.megabytes(lane.peak_rss_mb)} |")
+            ok = units.correct_mark(lane.correct) if lane.status == "finished" else lane.status
+            lines.append(f"| {lane.name} | {ok} | {units.seconds(lane.wall_s)} | {units.seconds(lane.startup_s)} | "
+                         f"{units.seconds(lane.cpu_s)} | {units.ratio(lane.cores, '')} | {units.ratio(lane.speedup)} | "
+                         f"{units.percent(lane.efficiency)} | {units.megabytes(lane.peak_rss_mb)} |")
         if state.verdict:
             lines += ["", state.verdict]
         lines.append("")

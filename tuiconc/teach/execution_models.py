@@ -9,8 +9,8 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from tuiconc.race import RaceState
-from tuiconc.verdict import classify
+from tuiconc.engine.race import RaceState
+from tuiconc.engine.verdict import classify
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from tuiconc import __version__
-from tuiconc.jsonfile import read_json
+from tuiconc.engine.jsonfile import read_json
 
 FORMAT = "tuiconc-recording"
 VERSION = 1

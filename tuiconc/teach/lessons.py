@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tuiconc.config import RaceConfig, lab_config
-from tuiconc.race import available_runners
+from tuiconc.engine.config import RaceConfig, lab_config
+from tuiconc.engine.race import available_runners
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""`python -m tuiconc.probe`: what this interpreter is and which runners it can run, as JSON.
+"""`python -m tuiconc.arena.probe`: what this interpreter is and which runners it can run, as JSON.
 
 The front end runs it with a lane's --python interpreter before the race starts, so a
 wrong path or a missing feature is a clear error, not a failed lane. Standard library only.

@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
 from tuiconc import __version__
-from tuiconc.config import ConfigError, RaceConfig, check_workers, problems
-from tuiconc.lane import LaneState
+from tuiconc.engine.config import ConfigError, RaceConfig, check_workers, problems
+from tuiconc.engine.lane import LaneState
 from tuiconc.machine import machine_facts
-from tuiconc.race import Race, RaceState, ideal_speedup
+from tuiconc.engine.race import Race, RaceState, ideal_speedup
 from tuiconc.workloads import WORKLOADS
 
 SWEEP_STATUSES = ("ready", "running", "finished", "cancelled", "failed")
@@ -373,3 +373,12 @@ class Sweep:
                     step.status = "cancelled"
             state.status = "failed" if error else "cancelled"
             state.error = error
+
+
+def default_worker_counts(usable_cpus: int) -> list[int]:
+    """Powers of two up to twice the cores (at least 4): enough to see the curve flatten past them."""
+    counts, count = [], 1
+    while count <= max(4, 2 * usable_cpus):
+        counts.append(count)
+        count *= 2
+    return counts

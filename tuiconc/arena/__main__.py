@@ -14,9 +14,11 @@ import threading
 import time
 import traceback
 
-from tuiconc import protocol, settings
-from tuiconc.fdlimit import raise_open_file_limit
-from tuiconc.lifeline import hold_lifeline
+from tuiconc import tunables
+
+from tuiconc.arena import protocol
+from tuiconc.arena.fdlimit import raise_open_file_limit
+from tuiconc.arena.lifeline import hold_lifeline
 from tuiconc.machine import interpreter_facts
 from tuiconc.runners import Job, WorkerDied, get_runner
 from tuiconc.workloads import Options, get_workload
@@ -46,7 +48,7 @@ class Reporter:
         self.thread = threading.Thread(target=self._loop, name="tuiconc-reporter", daemon=True)
 
     def _loop(self) -> None:
-        while not self.stop.wait(1 / settings.PROGRESS_HZ):
+        while not self.stop.wait(1 / tunables.PROGRESS_HZ):
             self.report(self.board.current_bucket() - DRAIN_LAG_BUCKETS)
 
     def report(self, drain_to: int) -> None:
@@ -88,7 +90,7 @@ def run_lane(config: dict) -> int:
               chunksize=chunksize(config.get("chunksize", 1), len(tasks), workers), variant=config.get("variant"))
     total = workload.total_units(config["size"])
     send(protocol.Started(pid=os.getpid(), runner=runner.name, workers=workers, start_method=start_method,
-                          total=total, origin=job.board.origin, bucket_s=settings.TIMELINE_BUCKET_S,
+                          total=total, origin=job.board.origin, bucket_s=tunables.TIMELINE_BUCKET_S,
                           switch_interval_s=sys.getswitchinterval(), **interpreter_facts()))
 
     workload.prepare(asynchronous=runner.asynchronous)
@@ -148,7 +150,7 @@ def main(argv: list[str]) -> int:
         print("usage: python -m tuiconc.arena '<json lane config>' (started by tuiconc, not by hand)", file=sys.stderr)
         return 2
     config = json.loads(argv[0])
-    lower_priority(config.get("nice", settings.ARENA_NICE))
+    lower_priority(config.get("nice", tunables.ARENA_NICE))
     raise_open_file_limit()
     hold_lifeline()
     try:

@@ -7,7 +7,7 @@ let the threads run at once.
 
 from __future__ import annotations
 
-from tuiconc.lane import LaneState
+from tuiconc.engine.lane import LaneState
 
 THREAD_RUNNERS = ("threading", "threadpool", "to-thread")
 PROCESS_RUNNERS = ("multiprocessing", "processpool")

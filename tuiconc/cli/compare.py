@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from tuiconc import format as fmt
+from tuiconc import units
+from tuiconc.cli.common import EXIT_OK, EXIT_USAGE
+
+DESCRIPTION = "Two runs' results side by side."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,28 +34,28 @@ def compare_table(a: dict, b: dict):
         name = lane_a.get("label") or lane_a["runner"]
         lane_b = lanes_b.get(name, {})
         wall_a, wall_b = lane_a.get("wall_s"), lane_b.get("wall_s")
-        table.add_row(name, fmt.seconds(wall_a), fmt.seconds(wall_b),
-                      fmt.ratio(wall_b / wall_a if wall_a and wall_b else None),
-                      fmt.ratio(lane_a.get("speedup")), fmt.ratio(lane_b.get("speedup")),
-                      fmt.ratio(lane_a.get("cores"), ""), fmt.ratio(lane_b.get("cores"), ""))
+        table.add_row(name, units.seconds(wall_a), units.seconds(wall_b),
+                      units.ratio(wall_b / wall_a if wall_a and wall_b else None),
+                      units.ratio(lane_a.get("speedup")), units.ratio(lane_b.get("speedup")),
+                      units.ratio(lane_a.get("cores"), ""), units.ratio(lane_b.get("cores"), ""))
     return table
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     import sys
 
     from rich.console import Console
 
-    from tuiconc.export import ResultsError, load_results  # here: `tuiconc --help` needs none of it
+    from tuiconc.engine.export import ResultsError, load_results  # here: `tuiconc --help` needs none of it
 
     try:
         first, second = load_results(args.first), load_results(args.second)
     except ResultsError as error:
         print(f"tuiconc compare: error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     console = Console()
     for a, b in zip(first, second):
         console.print(compare_table(a, b))
     if len(first) != len(second):
         console.print(f"A has {len(first)} races and B {len(second)}: compared the first {min(len(first), len(second))}.")
-    return 0
+    return EXIT_OK

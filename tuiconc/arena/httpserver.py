@@ -1,6 +1,6 @@
 """The local HTTP server the http workload talks to: 127.0.0.1 only, latency and payload per request.
 
-Run as its own process (`python -m tuiconc.httpserver`) so serving never competes for a
+Run as its own process (`python -m tuiconc.arena.httpserver`) so serving never competes for a
 lane's GIL; it prints one line, `{"port": N}`, once it is listening.
 """
 
@@ -14,15 +14,15 @@ import math
 import socket
 import sys
 
-from tuiconc import settings
-from tuiconc.fdlimit import raise_open_file_limit
-from tuiconc.lifeline import hold_lifeline
+from tuiconc import tunables
+from tuiconc.arena.fdlimit import raise_open_file_limit
+from tuiconc.arena.lifeline import hold_lifeline
 
 HOST = "127.0.0.1"
 BACKLOG = 4096  # per listening socket; Linux caps it at net.core.somaxconn
 # A connection that overflows the accept queue waits for a SYN retransmit (1 s or more), so
 # there are enough sockets (SO_REUSEPORT, one queue each) for every worker to connect at once.
-ACCEPT_QUEUE_WANTED = settings.MAX_WORKERS * 2
+ACCEPT_QUEUE_WANTED = tunables.MAX_WORKERS * 2
 MAX_LISTENERS = 16
 
 
@@ -46,8 +46,8 @@ def _int_param(request, name: str, default: int, limit: int) -> int:
 async def handle_payload(request):
     from aiohttp import web
 
-    latency_ms = _int_param(request, "latency_ms", settings.DEFAULT_LATENCY_MS, settings.MAX_LATENCY_MS)
-    size = _int_param(request, "bytes", settings.DEFAULT_PAYLOAD_BYTES, settings.MAX_PAYLOAD_BYTES)
+    latency_ms = _int_param(request, "latency_ms", tunables.DEFAULT_LATENCY_MS, tunables.MAX_LATENCY_MS)
+    size = _int_param(request, "bytes", tunables.DEFAULT_PAYLOAD_BYTES, tunables.MAX_PAYLOAD_BYTES)
     await asyncio.sleep(latency_ms / 1000)
     return web.Response(body=payload(size), content_type="application/octet-stream")
 
@@ -85,7 +85,7 @@ async def serve(port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tuiconc.httpserver")
+    parser = argparse.ArgumentParser(prog="python -m tuiconc.arena.httpserver")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     args = parser.parse_args(argv)
     raise_open_file_limit()

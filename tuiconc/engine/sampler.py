@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import psutil
 
-from tuiconc import settings
+from tuiconc import tunables
 from tuiconc.machine import usable_cpu_ids
 
 
@@ -78,7 +78,7 @@ def _tree_cpu_and_rss(root: psutil.Process, children: dict[int, list[int]] | Non
 
 
 class Sampler:
-    def __init__(self, hz: float = settings.SAMPLE_HZ, history: int = settings.CORE_HISTORY):
+    def __init__(self, hz: float = tunables.SAMPLE_HZ, history: int = tunables.CORE_HISTORY):
         self.interval = 1 / hz
         self.cpu_ids = usable_cpu_ids()
         self._history = [collections.deque([0.0] * history, maxlen=history) for _ in self.cpu_ids]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import urllib.parse
 from dataclasses import asdict, dataclass, field, replace
 
-from tuiconc import settings
-from tuiconc.interpreters import InterpreterError, probe
-from tuiconc.labs import LABS, LaneSpec, lab_lanes
+from tuiconc import tunables
+from tuiconc.engine.interpreter_probe import InterpreterError, probe
+from tuiconc.engine.labs import LABS, LaneSpec, lab_lanes
 from tuiconc.machine import default_start_method, start_methods
 from tuiconc.runners import RUNNERS
 from tuiconc.workloads import WORKLOADS, Options
@@ -23,12 +23,12 @@ class ConfigError(ValueError):
 class RaceConfig:
     workload: str = "primes"
     size: int | None = None  # None: the workload's default
-    workers: int = settings.DEFAULT_WORKERS
-    runners: tuple[str, ...] = settings.DEFAULT_RUNNERS
+    workers: int = tunables.DEFAULT_WORKERS
+    runners: tuple[str, ...] = tunables.DEFAULT_RUNNERS
     mode: str = "isolated"
     start_method: str = field(default_factory=default_start_method)
-    latency_ms: int = settings.DEFAULT_LATENCY_MS
-    payload_bytes: int = settings.DEFAULT_PAYLOAD_BYTES
+    latency_ms: int = tunables.DEFAULT_LATENCY_MS
+    payload_bytes: int = tunables.DEFAULT_PAYLOAD_BYTES
     url: str | None = None
     lab: str | None = None  # a pitfall lab: its lanes replace `runners`
     # Other interpreters: (lane name or "*" for every lane, path to python).
@@ -107,12 +107,12 @@ def check_lab(name: str) -> str | None:
 def check_workers(workers: int, runners) -> str | None:
     if workers < 1:
         return f"workers must be at least 1 (got {workers:,})"
-    if workers > settings.MAX_WORKERS:
-        return f"{workers:,} workers is too many; the cap is {settings.MAX_WORKERS:,}"
+    if workers > tunables.MAX_WORKERS:
+        return f"{workers:,} workers is too many; the cap is {tunables.MAX_WORKERS:,}"
     process_runners = [r for r in dict.fromkeys(runners) if r in RUNNERS and RUNNERS[r].uses_processes]
-    if process_runners and workers > settings.MAX_PROCESS_WORKERS:
+    if process_runners and workers > tunables.MAX_PROCESS_WORKERS:
         return (f"{workers:,} worker processes is too many for {', '.join(process_runners)}; "
-                f"the cap is {settings.MAX_PROCESS_WORKERS}")
+                f"the cap is {tunables.MAX_PROCESS_WORKERS}")
     return None
 
 
@@ -164,14 +164,14 @@ def check_start_method(method: str) -> str | None:
 
 
 def check_latency(latency_ms: int) -> str | None:
-    if not 0 <= latency_ms <= settings.MAX_LATENCY_MS:
-        return f"latency must be from 0 to {settings.MAX_LATENCY_MS:,} ms (got {latency_ms:,})"
+    if not 0 <= latency_ms <= tunables.MAX_LATENCY_MS:
+        return f"latency must be from 0 to {tunables.MAX_LATENCY_MS:,} ms (got {latency_ms:,})"
     return None
 
 
 def check_payload(payload_bytes: int) -> str | None:
-    if not 0 <= payload_bytes <= settings.MAX_PAYLOAD_BYTES:
-        return f"payload must be from 0 to {settings.MAX_PAYLOAD_BYTES:,} bytes (got {payload_bytes:,})"
+    if not 0 <= payload_bytes <= tunables.MAX_PAYLOAD_BYTES:
+        return f"payload must be from 0 to {tunables.MAX_PAYLOAD_BYTES:,} bytes (got {payload_bytes:,})"
     return None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tuiconc import settings
+from tuiconc import tunables
 from tuiconc.machine import usable_cpus
 
 
@@ -37,12 +37,12 @@ class Lab:
     broken: str  # what the broken lane shows
     fix: str  # what the fixed lane does differently
     lanes: tuple[LaneSpec, ...] = field(default_factory=tuple)
-    latency_ms: int = settings.DEFAULT_LATENCY_MS
+    latency_ms: int = tunables.DEFAULT_LATENCY_MS
 
 
 def _oversubscription_lanes() -> tuple[LaneSpec, ...]:
     cores = usable_cpus()
-    counts = sorted({cores, min(4 * cores, settings.MAX_PROCESS_WORKERS), min(16 * cores, settings.MAX_PROCESS_WORKERS)})
+    counts = sorted({cores, min(4 * cores, tunables.MAX_PROCESS_WORKERS), min(16 * cores, tunables.MAX_PROCESS_WORKERS)})
     return (LaneSpec("sequential"),
             *(LaneSpec("multiprocessing", f"{n} processes", workers=n) for n in counts))
 

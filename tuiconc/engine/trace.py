@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from tuiconc.timeline import Timeline
+from tuiconc.engine.timeline import Timeline
 
 
 def trace_events(timeline: Timeline, worker_noun: dict[str, str] | None = None) -> dict:

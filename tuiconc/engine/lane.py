@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from tuiconc import protocol
-from tuiconc.spawn import end_group, launch
-from tuiconc.timeline import Timeline
+from tuiconc.arena import protocol
+from tuiconc.engine.spawn import end_group, launch
+from tuiconc.engine.timeline import Timeline
 
 STATUSES = ("waiting", "starting", "running", "finished", "failed", "cancelled")
 MB = 1024 * 1024

@@ -39,3 +39,15 @@ def place(value: int | None) -> str:
     if value is None:
         return ""
     return {1: "1st", 2: "2nd", 3: "3rd"}.get(value, f"{value}th")
+
+
+def whole_number(text: str) -> int:
+    """`20_000`, `20,000`, `2e4` → 20000; anything else raises ValueError with a sentence for people."""
+    cleaned = text.replace("_", "").replace(",", "").strip()
+    try:
+        value = float(cleaned) if any(c in cleaned.lower() for c in ".e") else int(cleaned)
+    except ValueError:
+        raise ValueError(f"expected a whole number, got {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")) or int(value) != value:
+        raise ValueError(f"expected a whole number, got {text!r}")
+    return int(value)

@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from importlib import resources
 
-from tuiconc.config import RaceConfig, check_lab, lab_config, problems
+from tuiconc.engine.config import RaceConfig, check_lab, lab_config, problems
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -115,7 +115,7 @@ def parse_talk(text: str, source: str) -> Talk:
 def load_talk(path: str | None = None) -> Talk:
     """A talk file, or the built-in talk when no path is given."""
     if path is None:
-        text = resources.files("tuiconc.talks").joinpath("default.toml").read_text()
+        text = resources.files("tuiconc.teach.talks").joinpath("default.toml").read_text()
         return parse_talk(text, "built-in talk")
     try:
         with open(path, encoding="utf-8") as f:

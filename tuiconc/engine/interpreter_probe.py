@@ -23,12 +23,12 @@ def probe(path: str) -> dict:
         raise InterpreterError(f"interpreter {path!r} does not exist")
     if os.path.isdir(path) or not os.access(path, os.X_OK):
         raise InterpreterError(f"interpreter {path!r} is not an executable file")
-    from tuiconc.spawn import PACKAGE_ROOT
+    from tuiconc.engine.spawn import PACKAGE_ROOT
 
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
     try:
-        result = subprocess.run([path, "-m", "tuiconc.probe"], capture_output=True, text=True, env=env,
+        result = subprocess.run([path, "-m", "tuiconc.arena.probe"], capture_output=True, text=True, env=env,
                                 timeout=PROBE_TIMEOUT_S, stdin=subprocess.DEVNULL)
         facts = json.loads(result.stdout)
         version = tuple(facts["version_info"])
@@ -36,7 +36,7 @@ def probe(path: str) -> dict:
             facts["unavailable"]  # a full answer, not just the version
     except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError):
         raise InterpreterError(f"{path!r} is not a Python interpreter tuiconc can use "
-                               f"(it must run `python -m tuiconc.probe`)") from None
+                               f"(it must run `python -m tuiconc.arena.probe`)") from None
     if version < MIN_VERSION:
         raise InterpreterError(f"{path!r} is Python {'.'.join(map(str, version))}; lanes need Python 3.10 or newer")
     return facts

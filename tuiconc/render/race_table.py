@@ -8,9 +8,9 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from tuiconc import format as fmt
-from tuiconc.labs import LABS
-from tuiconc.race import RaceState
+from tuiconc import units
+from tuiconc.engine.labs import LABS
+from tuiconc.engine.race import RaceState
 
 STATUS_STYLE = {"finished": "green", "failed": "red", "cancelled": "yellow", "running": "cyan"}
 
@@ -41,9 +41,9 @@ def live_view(state: RaceState) -> Group:
             Text(lane.name, style="bold"),
             ProgressBar(total=1.0, completed=lane.fraction, width=40),
             f"{lane.fraction * 100:3.0f}%",
-            fmt.seconds(lane.elapsed_s),
+            units.seconds(lane.elapsed_s),
             f"{lane.cores_now:.2f} cores" if lane.active else "",
-            Text(fmt.place(lane.place), style="bold"),
+            Text(units.place(lane.place), style="bold"),
             outcome(lane),
         )
     return Group(machine_line(state), *lab_lines(state), table)
@@ -52,7 +52,7 @@ def live_view(state: RaceState) -> Group:
 def outcome(lane) -> Text:
     """✓ or ✗ for a finished lane's answer, else how it ended."""
     if lane.status == "finished":
-        return Text(fmt.correct_mark(lane.correct), style="green" if lane.correct else "red")
+        return Text(units.correct_mark(lane.correct), style="green" if lane.correct else "red")
     return Text(lane.status, style=STATUS_STYLE.get(lane.status, "dim"))
 
 
@@ -63,10 +63,10 @@ def results_table(state: RaceState) -> Table:
                          min_width=12 if name == "lane" else None)
     for lane in state.lanes:
         table.add_row(
-            str(lane.place or ""), lane.name, outcome(lane), fmt.seconds(lane.wall_s),
-            fmt.seconds(lane.startup_s), fmt.seconds(lane.cpu_s), fmt.ratio(lane.cores, ""),
-            fmt.ratio(lane.speedup), fmt.percent(lane.efficiency), fmt.megabytes(lane.peak_rss_mb),
-            fmt.count(lane.workers),
+            str(lane.place or ""), lane.name, outcome(lane), units.seconds(lane.wall_s),
+            units.seconds(lane.startup_s), units.seconds(lane.cpu_s), units.ratio(lane.cores, ""),
+            units.ratio(lane.speedup), units.percent(lane.efficiency), units.megabytes(lane.peak_rss_mb),
+            units.count(lane.workers),
         )
     return table
 

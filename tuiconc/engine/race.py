@@ -14,17 +14,17 @@ import threading
 import time
 from dataclasses import dataclass
 
-from tuiconc import __version__, settings
-from tuiconc.config import RaceConfig, validate
-from tuiconc.lane import MB, LaneProcess, LaneState, LaneTracker
-from tuiconc.localserver import LocalServer, LocalServerError
+from tuiconc import __version__, tunables
+from tuiconc.engine.config import RaceConfig, validate
+from tuiconc.engine.lane import MB, LaneProcess, LaneState, LaneTracker
+from tuiconc.engine.localserver import LocalServer, LocalServerError
 from tuiconc.machine import machine_facts
 from tuiconc.runners import RUNNERS
-from tuiconc.recording import Recorder, Recording
-from tuiconc.sampler import Sampler
-from tuiconc.timeline import Timeline
-from tuiconc.trace import write_trace
-from tuiconc.verdict import verdict
+from tuiconc.engine.recording import Recorder, Recording
+from tuiconc.engine.sampler import Sampler
+from tuiconc.engine.timeline import Timeline
+from tuiconc.engine.trace import write_trace
+from tuiconc.engine.verdict import verdict
 from tuiconc.workloads import WORKLOADS
 
 RACE_STATUSES = ("ready", "preparing", "running", "finished", "cancelled", "failed")
@@ -149,7 +149,7 @@ class Race(RaceHandle):
         )
         self._specs = {spec.name: spec for spec in self.config.lane_specs()}
         self._lanes: list[LaneProcess] = []
-        self.timeline = Timeline(time.monotonic(), settings.TIMELINE_BUCKET_S)
+        self.timeline = Timeline(time.monotonic(), tunables.TIMELINE_BUCKET_S)
         self.recorder = Recorder(time.monotonic, time.monotonic())
         self._thread: threading.Thread | None = None
         self._started_at = 0.0
@@ -158,7 +158,7 @@ class Race(RaceHandle):
     # -- the public API -------------------------------------------------------------------
     def start(self) -> "Race":
         self._started_at = time.monotonic()
-        self.timeline = Timeline(self._started_at, settings.TIMELINE_BUCKET_S)
+        self.timeline = Timeline(self._started_at, tunables.TIMELINE_BUCKET_S)
         self.recorder = Recorder(time.monotonic, self._started_at)
         self.sampler.start()
         self._thread = threading.Thread(target=self._orchestrate, name="tuiconc-race", daemon=True)
@@ -284,7 +284,7 @@ class Race(RaceHandle):
 
     def _record_samples(self) -> None:
         """Core and lane-tree readings for the recording, at the sampler's pace."""
-        while not self._done.wait(1 / settings.SAMPLE_HZ):
+        while not self._done.wait(1 / tunables.SAMPLE_HZ):
             sample = self.sampler.snapshot()
             with self._lock:
                 pids = {lane.state.name: lane.state.pid for lane in self._lanes if lane.state.active}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import selectors
 
-from tuiconc.spawn import end_group, launch
+from tuiconc.engine.spawn import end_group, launch
 
 START_TIMEOUT_S = 15.0
 
@@ -16,7 +16,7 @@ class LocalServerError(RuntimeError):
 
 class LocalServer:
     def __init__(self) -> None:
-        self.process = launch("tuiconc.httpserver")
+        self.process = launch("tuiconc.arena.httpserver")
         self.port, self.listeners = self._read_address()
         self.url = f"http://127.0.0.1:{self.port}/payload"
 

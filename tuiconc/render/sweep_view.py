@@ -1,18 +1,17 @@
-"""`tuiconc sweep`: one runner at 1, 2, 4… workers, its speedup curve, and Amdahl's law fitted to it."""
+"""The sweep for people: its title, table and speedup plot as Rich renderables, for the CLI and the app."""
 
 from __future__ import annotations
 
-import argparse
 import math
 from typing import TYPE_CHECKING
 
-from tuiconc import format as fmt
+from tuiconc import units
 
-if TYPE_CHECKING:  # rich and the engine load when a sweep runs, not when the parser is built
+if TYPE_CHECKING:  # rich loads when a sweep is drawn, not when this module is imported
     from rich.table import Table
     from rich.text import Text
 
-    from tuiconc.sweep import SweepState
+    from tuiconc.engine.sweep import SweepState
 
 PLOT_STYLES = {"measured": "bold green", "ideal": "cyan", "cores": "yellow", "limit": "magenta",
                "failed": "bold red", "axis": "dim"}
@@ -20,46 +19,6 @@ PLOT_SIZE = (64, 12)  # columns and rows of the plot area in the terminal
 AXIS_WIDTH = 6  # "  4× ┤"
 
 
-def default_worker_counts(usable_cpus: int) -> list[int]:
-    """Powers of two up to twice the cores (at least 4): enough to see the curve flatten past them."""
-    counts, count = [], 1
-    while count <= max(4, 2 * usable_cpus):
-        counts.append(count)
-        count *= 2
-    return counts
-
-
-def worker_counts(text: str) -> list[int]:
-    """`1,2,4,8` → [1, 2, 4, 8]: sorted, duplicates dropped; the caps are checked with the runner."""
-    from tuiconc.cli import whole_number
-
-    items = [item.strip() for item in text.split(",") if item.strip()]
-    if not items:
-        raise argparse.ArgumentTypeError(f"give worker counts like 1,2,4, got {text!r}")
-    return sorted({whole_number(item) for item in items})
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from tuiconc.cli import whole_number
-    from tuiconc.config import selectable_workloads
-    from tuiconc.machine import default_start_method, usable_cpus
-    from tuiconc.runners import RUNNERS
-
-    defaults = ",".join(map(str, default_worker_counts(usable_cpus())))
-    parser.add_argument("--workload", "-w", default="primes", metavar="NAME",
-                        help=f"what to run: {', '.join(selectable_workloads())} (default: primes)")
-    parser.add_argument("--runner", "-r", default="multiprocessing", metavar="NAME",
-                        help=f"the runner to scale, from: {', '.join(RUNNERS)} (default: multiprocessing)")
-    parser.add_argument("--workers", "-k", type=worker_counts, default=None, metavar="K1,K2",
-                        help=f"comma-separated worker counts (default here: {defaults})")
-    parser.add_argument("--size", "-n", type=whole_number, metavar="N",
-                        help="how much work; each workload has a default that takes a few seconds sequentially")
-    parser.add_argument("--start-method", default=default_start_method(), metavar="METHOD",
-                        help=f"multiprocessing start method (default here: {default_start_method()})")
-    parser.add_argument("--json", action="store_true", help="print one JSON document on stdout instead of a table")
-
-
-# -- what people see ------------------------------------------------------------------------
 def sweep_title(state: SweepState) -> str:
     c = state.config
     return (f"Scaling sweep: {state.runner} on {c.workload} {c.effective_size:,} · {state.usable_cpus} usable CPUs · "
@@ -71,7 +30,7 @@ def point_outcome(point) -> "Text | str":
     from rich.text import Text
 
     if point.ok:
-        return fmt.seconds(point.wall_s)
+        return units.seconds(point.wall_s)
     style = "red" if point.status == "failed" else "dim"
     return Text(point.status, style=style)
 
@@ -84,16 +43,16 @@ def sweep_table(state: SweepState) -> Table:
     for name in ("workers", "wall", "speedup", "efficiency", "Karp–Flatt", "ideal"):
         table.add_column(name, justify="right", no_wrap=True)
     baseline = state.baseline
-    table.add_row("sequential", point_outcome(baseline), "1.00×" if baseline.ok else fmt.DASH, "", "", "")
+    table.add_row("sequential", point_outcome(baseline), "1.00×" if baseline.ok else units.DASH, "", "", "")
     for point in state.points:
-        table.add_row(str(point.workers), point_outcome(point), fmt.ratio(point.speedup),
-                      fmt.percent(point.efficiency), karp_flatt_text(point.karp_flatt),
+        table.add_row(str(point.workers), point_outcome(point), units.ratio(point.speedup),
+                      units.percent(point.efficiency), karp_flatt_text(point.karp_flatt),
                       f"{point.processors}×")
     return table
 
 
 def karp_flatt_text(value: float | None) -> str:
-    return fmt.DASH if value is None else f"{value:.3f}"
+    return units.DASH if value is None else f"{value:.3f}"
 
 
 def sweep_errors(state: SweepState) -> list[Text]:
@@ -237,48 +196,3 @@ def show_results(state: SweepState) -> None:
         console.print(line)
     for note in state.notes:
         console.print(Text(note, style="bold" if note is state.notes[0] else None))
-
-
-# -- the command ----------------------------------------------------------------------------
-def cmd_sweep(args: argparse.Namespace) -> int:
-    import json
-    import sys
-
-    from tuiconc.cli import EXIT_LANE_FAILED, EXIT_OK, EXIT_USAGE, run_to_end
-    from tuiconc.config import RaceConfig
-    from tuiconc.machine import usable_cpus
-    from tuiconc.sweep import Sweep, check_sweep
-
-    workers = args.workers if args.workers is not None else default_worker_counts(usable_cpus())
-    config = RaceConfig(workload=args.workload, size=args.size, start_method=args.start_method,
-                        runners=(args.runner,), workers=max(workers, default=1), mode="isolated")
-    problem = check_sweep(config, args.runner, workers)
-    if problem:
-        print(f"tuiconc sweep: error: {problem}", file=sys.stderr)
-        return EXIT_USAGE
-    sweep = Sweep(config, args.runner, workers)
-    interrupted = run_to_end(sweep, args.json, show_live, "sweep")
-    if interrupted is not None:
-        return interrupted
-    state = sweep.snapshot()
-    if args.json:
-        print(json.dumps(state.to_json(), indent=2))
-    else:
-        show_results(state)
-    ok = state.status == "finished" and all(point.ok for point in state.steps)
-    return EXIT_OK if ok else EXIT_LANE_FAILED
-
-
-def show_live(sweep) -> None:
-    """A progress line on stderr while the races run (a terminal only: a pipe gets the results alone)."""
-    from rich.console import Console
-    from rich.live import Live
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        while not sweep.wait(0.1):
-            pass
-        return
-    with Live(live_line(sweep.snapshot()), console=console, refresh_per_second=10, transient=True) as live:
-        while not sweep.wait(0.1):
-            live.update(live_line(sweep.snapshot()))

@@ -1,0 +1,78 @@
+"""The command line: arguments → race API → Rich for people or JSON for machines.
+
+`tuiconc` alone opens the app; `tuiconc race …` races headless; `tuiconc list` shows what exists.
+Each subcommand is a module here with `DESCRIPTION`, `add_arguments(parser)` and `run(args)`,
+imported only when it is the one asked for, so `tuiconc --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import signal
+import sys
+
+from tuiconc import __version__
+from tuiconc.cli.common import EXIT_USAGE, OneLineParser, raise_terminated
+
+# name → (module under tuiconc.cli, what the app's --help says of it)
+COMMANDS = {
+    "race": ("race", "race headless, with live bars or --json"),
+    "list": ("listing", "workloads, runners and pitfall labs"),
+    "replay": ("replay", "replay a recorded race in the app (race --record FILE)"),
+    "talk": ("talk", "present a talk: scenes of races for a projector"),
+    "sweep": ("sweep", "speedup vs workers for one runner, Amdahl's law fitted"),
+    "compare": ("compare", "two runs' JSON results side by side"),
+    "serve": ("serve", "the app in a web browser (127.0.0.1:8000)"),
+}
+USAGE = {"replay": "replay FILE", "talk": "talk [FILE]", "compare": "compare A B", "race": "race …", "sweep": "sweep …"}
+
+
+def app_parser() -> OneLineParser:
+    from tuiconc.cli.race import add_race_options
+
+    lines = [f"  tuiconc {USAGE.get(name, name):<18}{words}" for name, (_, words) in COMMANDS.items()]
+    parser = OneLineParser(
+        prog="tuiconc",
+        description="See concurrency and parallelism in Python: race sequential, threads, asyncio and "
+                    "processes on the same workload, measured on this machine.",
+        epilog="commands:\n" + "\n".join(lines) + "\n\n"
+               "With no command, the app opens; race settings given here are its starting settings.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"tuiconc {__version__}")
+    add_race_options(parser)
+    return parser
+
+
+def command_parser(name: str):
+    """The subcommand's module and its parser."""
+    module = importlib.import_module(f"tuiconc.cli.{COMMANDS[name][0]}")
+    parser = OneLineParser(prog=f"tuiconc {name}", description=module.DESCRIPTION, allow_abbrev=name != "serve")
+    module.add_arguments(parser)
+    return module, parser
+
+
+def main(argv: list[str]) -> int:
+    from tuiconc.engine.config import ConfigError
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, raise_terminated)
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    try:
+        if command == "serve":
+            module, parser = command_parser(command)
+            return module.run(parser.parse_args(argv[1:]), argv[1:])
+        if command:
+            module, parser = command_parser(command)
+            return module.run(parser.parse_args(argv[1:]))
+        from tuiconc.cli.race import config_from
+
+        config = config_from(app_parser().parse_args(argv), default_mode="isolated")
+    except ConfigError as error:
+        prog = f"tuiconc {command}" if command else "tuiconc"
+        print(f"{prog}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    from tuiconc.ui.app import run_app
+
+    return run_app(config)

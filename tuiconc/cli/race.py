@@ -1,0 +1,139 @@
+"""`tuiconc race`: race execution models headless, with live bars or one JSON document."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from tuiconc import tunables
+from tuiconc.cli.common import (EXIT_LANE_FAILED, EXIT_OK, results_file, run_to_end, whole_number,
+                                writable_file)
+from tuiconc.engine.config import ConfigError, RaceConfig, check_lab, lab_config, problems
+from tuiconc.engine.labs import LABS
+from tuiconc.machine import default_start_method
+from tuiconc.runners import RUNNERS
+from tuiconc.workloads import WORKLOADS
+
+DESCRIPTION = "Race execution models headless."
+
+
+def python_choice(text: str) -> tuple[str, str]:
+    target, _, path = text.rpartition("=") if "=" in text and not text.startswith("/") else ("", "", text)
+    if not path:
+        raise argparse.ArgumentTypeError(f"expected PATH or LANE=PATH, got {text!r}")
+    return (target or "*", path)
+
+
+def runner_list(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def add_race_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("race settings")
+    group.add_argument("--workload", "-w", default="primes", metavar="NAME",
+                       help=f"what to run: {', '.join(WORKLOADS)} (default: primes)")
+    group.add_argument("--size", "-n", type=whole_number, metavar="N",
+                       help="how much work; each workload has a default that takes a few seconds sequentially")
+    group.add_argument("--workers", "-k", type=whole_number, default=None, metavar="K",
+                       help=f"threads, tasks in flight or processes per lane (default: {tunables.DEFAULT_WORKERS})")
+    group.add_argument("--runners", "-r", type=runner_list, default=tunables.DEFAULT_RUNNERS, metavar="R1,R2",
+                       help=f"comma-separated, from: {', '.join(RUNNERS)} (default: {','.join(tunables.DEFAULT_RUNNERS)})")
+    group.add_argument("--mode", "-m", default=None, metavar="MODE",
+                       help="together (all lanes at once: the show) or isolated (one lane at a time: honest figures)")
+    group.add_argument("--start-method", default=default_start_method(), metavar="METHOD",
+                       help=f"multiprocessing start method: fork, spawn or forkserver (default here: {default_start_method()})")
+    group.add_argument("--lab", metavar="NAME", default=None,
+                       help=f"race a pitfall lab, its broken and fixed lanes side by side: {', '.join(LABS)}")
+    group.add_argument("--python", metavar="[LANE=]PATH", action="append", type=python_choice, default=[],
+                       help="run every lane, or the one named, on another interpreter "
+                            "(e.g. --python free-threaded=/usr/bin/python3.14t); may be repeated")
+    io = parser.add_argument_group("I/O workload options")
+    io.add_argument("--latency-ms", type=whole_number, default=tunables.DEFAULT_LATENCY_MS, metavar="MS",
+                    help=f"how long each sleep or local-server reply waits (default: {tunables.DEFAULT_LATENCY_MS})")
+    io.add_argument("--payload-bytes", type=whole_number, default=tunables.DEFAULT_PAYLOAD_BYTES, metavar="B",
+                    help=f"size of each local-server reply (default: {tunables.DEFAULT_PAYLOAD_BYTES})")
+    io.add_argument("--url", default=None, help="fetch this URL instead of starting the local server (http only)")
+
+
+def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
+    common = dict(start_method=args.start_method, latency_ms=args.latency_ms, payload_bytes=args.payload_bytes,
+                  url=args.url, pythons=tuple(args.python))
+    if args.lab is not None:
+        if check_lab(args.lab):
+            raise ConfigError(check_lab(args.lab))
+        lab = lab_config(args.lab)
+        config = lab.with_changes(size=args.size or lab.size, workers=args.workers or lab.workers,
+                                  mode=args.mode or lab.mode, **common)
+    else:
+        config = RaceConfig(workload=args.workload, size=args.size, runners=args.runners,
+                            workers=tunables.DEFAULT_WORKERS if args.workers is None else args.workers,
+                            mode=args.mode or default_mode, **common)
+    found = problems(config)
+    if found:
+        raise ConfigError(next(iter(found.values())))
+    return config
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_race_options(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON document on stdout instead of live bars")
+    parser.add_argument("--trace", metavar="FILE", type=writable_file,
+                        help="also write the worker timeline as a Chrome trace (open it in Perfetto or chrome://tracing)")
+    parser.add_argument("--record", metavar="FILE", type=writable_file,
+                        help="also save a recording of the race, to replay later with `tuiconc replay FILE`")
+    parser.add_argument("--save", metavar="FILE", type=results_file,
+                        help="also save the results as a table: FILE.json, FILE.csv or FILE.md")
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from(args, default_mode="isolated")
+    from tuiconc.engine.race import Race
+
+    return follow(Race(config), args.json, trace_path=args.trace, record_path=args.record, save_path=args.save)
+
+
+def follow(race, as_json: bool, trace_path: str | None = None, record_path: str | None = None,
+           save_path: str | None = None) -> int:
+    """Run a race (or a replay) to its end, showing it; print and save what it measured."""
+    interrupted = run_to_end(race, as_json, _show_live, "race")
+    if interrupted is not None:
+        return interrupted
+    state = race.snapshot()
+    if trace_path:
+        race.write_trace(trace_path)
+    if record_path:
+        race.recording().save(record_path)
+    if save_path:
+        from tuiconc.engine.export import save
+
+        save([state], save_path)
+    if as_json:
+        print(json.dumps(state.to_json(), indent=2))
+    else:
+        _show_results(state)
+    ok = state.status == "finished" and all(lane.status == "finished" and lane.correct for lane in state.lanes)
+    return EXIT_OK if ok else EXIT_LANE_FAILED
+
+
+def _show_live(race) -> None:
+    from rich.console import Console
+    from rich.live import Live
+
+    from tuiconc.render.race_table import live_view
+
+    with Live(live_view(race.snapshot()), console=Console(), refresh_per_second=10, transient=False) as live:
+        while not race.wait(0.1):
+            live.update(live_view(race.snapshot()))
+        live.update(live_view(race.snapshot()))
+
+
+def _show_results(state) -> None:
+    from rich.console import Console
+
+    from tuiconc.render.race_table import lane_errors, results_table
+
+    console = Console()
+    console.print()
+    console.print(results_table(state))
+    for line in lane_errors(state):
+        console.print(line)

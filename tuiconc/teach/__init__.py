@@ -1,0 +1,1 @@
+"""What tuiconc teaches: lessons, talks and the execution models' facts, each built on races."""
