@@ -54,6 +54,13 @@ class LaneState:
     rss_mb_now: float = 0.0
     finished_at: float = 0.0  # time.monotonic() when its result arrived
     extra: dict = field(default_factory=dict)  # runner-specific figures, e.g. loop_lag_max_ms
+    # What else ran while the lane did, from the sampler, over the sampled_s seconds it watched the
+    # lane (start-up included): other programs' and tuiconc's own CPU, in cores, and the time the
+    # lane's threads waited runnable for a CPU (None: not measured here).
+    sampled_s: float | None = None
+    others_cores: float | None = None
+    front_end_cores: float | None = None
+    runqueue_wait_s: float | None = None
 
     @property
     def name(self) -> str:
@@ -73,7 +80,8 @@ class LaneState:
 
     def to_json(self) -> dict:
         keys = ("runner", "label", "python", "gil_enabled", "status", "answer", "expected", "correct", "wall_s", "startup_s", "cpu_s", "cores",
-                "speedup", "efficiency", "peak_rss_mb", "workers", "start_method", "error", "extra")
+                "speedup", "efficiency", "peak_rss_mb", "workers", "start_method", "error", "extra", "sampled_s",
+                "others_cores", "front_end_cores", "runqueue_wait_s")
         return {key: getattr(self, key) for key in keys}
 
 

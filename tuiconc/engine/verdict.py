@@ -1,12 +1,14 @@
 """What a finished race says, in one sentence: what kind of work this was, who won, and why.
 
-Classified from the measurements, not from the workload's label: the sequential lane's
-effective cores tell waiting from computing; a multi-threaded lane's tell whether the GIL
-let the threads run at once.
+Classified from the measurements, not from the workload's label: the cores the sequential
+lane wanted (its CPU and its waits for a CPU, per second: a lane that other programs starved
+still wanted a core) tell waiting from computing; a multi-threaded lane's cores tell whether
+the GIL let the threads run at once.
 """
 
 from __future__ import annotations
 
+from tuiconc.engine.disturbance import demand
 from tuiconc.engine.lane import LaneState
 
 THREAD_RUNNERS = ("threading", "threadpool", "to-thread")
@@ -31,9 +33,10 @@ def classify(lanes: list[LaneState]) -> str | None:
     sequential = next((lane for lane in _finished(lanes) if lane.runner == "sequential"), None)
     if sequential is None:
         return None
-    if sequential.cores < WAITING_BELOW:
+    wanted = demand(sequential) or sequential.cores
+    if wanted < WAITING_BELOW:
         return "io"
-    if sequential.cores < COMPUTING_ABOVE:
+    if wanted < COMPUTING_ABOVE:
         return "mixed"
     threads = [lane for lane in _finished(lanes) if lane.runner in THREAD_RUNNERS and (lane.workers or 1) > 1]
     if threads and max(lane.cores for lane in threads) >= PARALLEL_THREADS_ABOVE:

@@ -138,9 +138,13 @@ class ExplorerScreen(Screen):
             status = f"racing {session.race.config.workload}"
         elif session.last_state is not None:
             status = f"last race {session.last_state.status}"
-        text = (f"≋ tuiconc · Python {m['python']} · GIL {'on' if m['gil_enabled'] else 'off'} · "
-                f"{m['usable_cpus']} usable CPUs · {self.config.start_method} · {self.config.mode} · {status}")
-        set_text(self.query_one("#status", Label), text, layout=False)
+        busy = session.busy_warning()  # first, where a narrow terminal still shows it
+        text = (f"≋ tuiconc · {busy + ' · ' if busy else ''}Python {m['python']} · "
+                f"GIL {'on' if m['gil_enabled'] else 'off'} · {m['usable_cpus']} usable CPUs · "
+                f"{self.config.start_method} · {self.config.mode} · {status}")
+        label = self.query_one("#status", Label)
+        set_text(label, text, layout=False)
+        label.set_class(busy is not None, "-busy")
 
     async def apply(self, config: RaceConfig) -> None:
         if self.session.apply(config):
@@ -186,6 +190,8 @@ class ExplorerScreen(Screen):
         if self.session.race is None and self.cores_ticks % 2:
             return  # idle: half the rate is plenty, and half the cost
         self.draw_cores()
+        if self.session.race is None:
+            self.update_status()  # the busy-machine warning follows the sampler
 
     def draw_cores(self) -> None:
         session = self.session
