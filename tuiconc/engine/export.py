@@ -9,6 +9,7 @@ import json
 from tuiconc import __version__
 from tuiconc import units
 from tuiconc.engine.jsonfile import read_json
+from tuiconc.engine.outputs import write_atomically
 from tuiconc.engine.race import RaceState
 
 COLUMNS = ("race", "mode", "workload", "size", "lane", "runner", "status", "correct", "wall_s", "startup_s",
@@ -68,8 +69,7 @@ def save(states: list[RaceState], path: str) -> None:
     extension = path[path.rfind("."):].lower() if "." in path else ""
     if extension not in WRITERS:
         raise ValueError(f"save as .json, .csv or .md, not {path!r}")
-    with open(path, "w") as f:
-        f.write(WRITERS[extension](states))
+    write_atomically(path, WRITERS[extension](states))
 
 
 class ResultsError(ValueError):

@@ -292,6 +292,8 @@ class Race(RaceHandle):
             fields = {"peak_rss_mb": max(state.peak_rss_mb or 0.0, sampled_peak_rss / MB)}
             if state.correct is False:
                 fields["error"] = self.workload.shortfall(state.answer, state.expected)
+                if not self.workload.answered(state.answer, state.expected):
+                    fields["status"] = "failed"  # no answer at all: no place, no speedup, not in the verdict
         lane.settle(**fields)
 
     def _record_samples(self) -> None:
