@@ -96,7 +96,8 @@ def _events_problem(recording: Recording) -> str | None:
         return "it has no events"
     last = recording.events[-1][0]
     if not is_number(last) or not 0 <= last <= tunables.MAX_REPLAY_S:
-        return f"its last event is at {last!r:.40} s; a recording lasts 0 to {tunables.MAX_REPLAY_S:,} s"
+        when = f"{last:g}" if is_number(last) else f"{last!r:.40}"
+        return f"its last event is at {when} s; a recording lasts 0 to {tunables.MAX_REPLAY_S:,} s"
     limits = _Limits(recording)
     for number, (at, kind, payload) in enumerate(recording.events, 1):
         problem = _event_problem(at, kind, payload, limits)
@@ -121,7 +122,7 @@ class _Limits:
 def _event_problem(at, kind, payload, limits: _Limits) -> str | None:
     if not is_number(at) or not 0 <= at <= limits.duration:
         return f"its time {at!r:.40} is outside the recording (0 to {limits.duration:g} s)"
-    if kind not in PAYLOAD_TYPES:
+    if not isinstance(kind, str) or kind not in PAYLOAD_TYPES:
         return f"unknown kind {kind!r:.40}"
     if not isinstance(payload, dict):
         return f"its {kind} payload is not an object"
@@ -148,7 +149,8 @@ def _event_problem(at, kind, payload, limits: _Limits) -> str | None:
 
 def _message_problem(body: dict, limits: _Limits) -> str | None:
     body = dict(body)
-    if body.pop("v", None) != protocol.VERSION or body.get("type") not in protocol.MESSAGES:
+    if body.pop("v", None) != protocol.VERSION or not isinstance(body.get("type"), str) \
+            or body["type"] not in protocol.MESSAGES:
         return "is not an arena message of this version"
     cls = protocol.MESSAGES[body.pop("type")]
     problem = fields_problem(body, cls)
