@@ -169,3 +169,25 @@ def test_fuzzed_results_are_refused_or_compared(tmp_path, document):
         assert "\n" not in str(refused)
         return
     Console(file=open(os.devnull, "w"), width=120).print(compare_table(races[0], races[0]))
+
+
+# -- talk files: a speaker's TOML, fuzzed --------------------------------------------------------
+TALK_LINES = st.sampled_from([
+    "[[scene]]", 'title = "Threads"', "title = 3", 'workload = "primes"', 'workload = "nope"', "size = 20000",
+    "size = -1", "size = 1e400", 'size = "big"', "workers = 0", "workers = 2", 'runners = ["sequential"]',
+    'runners = "threading"', "runners = []", 'mode = "together"', 'lab = "race-condition"', 'lab = 5',
+    'notes = """a\nb"""', "[scene]", "[[scene]", "= 1", "x = [[[[[[1]]]]]]", "",
+]) | st.text(max_size=12)
+
+
+@FUZZ
+@given(lines=st.lists(TALK_LINES, max_size=10))
+def test_fuzzed_talk_files_give_one_line_or_a_talk(lines):
+    from tuiconc.teach.talk import Talk, TalkError, parse_talk
+
+    try:
+        talk = parse_talk("\n".join(lines), "fuzz.toml")
+    except TalkError as refused:
+        assert str(refused).startswith("fuzz.toml") and "\n" not in str(refused).strip()
+    else:
+        assert isinstance(talk, Talk) and talk.scenes
