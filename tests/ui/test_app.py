@@ -19,7 +19,7 @@ from tuiconc.ui.widgets.lane import LaneView
 from tuiconc.ui.widgets.picker import choices
 
 from conftest import descendants
-from appkit import wait_for
+from appkit import FixedSampler, wait_for
 
 QUICK = RaceConfig(workload="primes", size=30_000, workers=2, runners=("sequential", "threading", "multiprocessing"))
 LONG = QUICK.with_changes(size=50_000_000)
@@ -303,3 +303,38 @@ async def test_arrows_in_the_list_pick_a_workload():
         app.screen.query_one("#picker").focus()
         await pilot.press("down")
         assert app.session.config.workload == "sum-squares" and app.session.config.size is None  # its own default size
+
+
+class BusySampler(FixedSampler):
+    """Other programs hold 1.3 CPUs, as the sampler would measure beside a busy browser."""
+
+    def snapshot(self):
+        sample = super().snapshot()
+        sample.others_cores = 1.3
+        return sample
+
+
+async def test_a_busy_machine_is_named_in_the_status_line_before_a_race():
+    app = TuiconcApp(QUICK, sampler=BusySampler())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "busy machine" in str(app.screen.query_one("#status", Label).render()))
+        status = app.screen.query_one("#status", Label)
+        assert "other programs use 1.3 of" in str(status.render()) and status.has_class("-busy")
+
+
+async def test_a_quiet_machine_gets_no_warning():
+    app = TuiconcApp(QUICK, sampler=FixedSampler())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(1.0)
+        status = app.screen.query_one("#status", Label)
+        assert "busy machine" not in str(status.render()) and not status.has_class("-busy")
+
+
+async def test_the_app_flags_a_race_run_beside_busy_programs(hogs):
+    app = TuiconcApp(QUICK.with_changes(size=200_000))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.session.history, timeout=120)
+        state = app.session.history[-1]
+        assert state.disturbed and state.verdict.startswith("Figures disturbed:")
+        assert "Figures disturbed" in str(app.screen.query_one(".verdict", Label).render())

@@ -6,7 +6,6 @@ import functools
 import json
 import os
 import subprocess
-import sys
 
 from tuiconc import tunables
 
@@ -24,14 +23,12 @@ def probe(path: str) -> dict:
         raise InterpreterError(f"interpreter {path!r} does not exist")
     if os.path.isdir(path) or not os.access(path, os.X_OK):
         raise InterpreterError(f"interpreter {path!r} is not an executable file")
-    from tuiconc.engine.spawn import PACKAGE_ROOT, end_group
+    from tuiconc.engine.spawn import child_env, end_group
 
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
     try:
         # Its own process group, so a hung interpreter and anything it started can be ended together.
         process = subprocess.Popen([path, "-m", "tuiconc.arena.probe"], stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(),
                                    start_new_session=True)
     except OSError as error:
         raise InterpreterError(f"cannot run {path!r}: {error.strerror or error}") from None
@@ -58,6 +55,3 @@ def probe(path: str) -> dict:
         raise InterpreterError(f"{path!r} is Python {'.'.join(map(str, version))}; lanes need Python 3.10 or newer")
     return facts
 
-
-def this_interpreter() -> str:
-    return sys.executable

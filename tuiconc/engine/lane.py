@@ -11,14 +11,15 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Literal
 
 from tuiconc.arena import protocol
 from tuiconc.engine.lanefolders import make_lane_folder
 from tuiconc.engine.spawn import end_group, launch
 from tuiconc.engine.timeline import Timeline
 
-STATUSES = ("waiting", "starting", "running", "finished", "failed", "cancelled")
+# How a lane stands; the type checker holds every status string in the engine and front ends to these.
+LaneStatus = Literal["waiting", "starting", "running", "finished", "failed", "cancelled"]
 MB = 1024 * 1024
 READERS_GRACE_S = 2.0  # after the arena exits, for its pipes to drain
 
@@ -27,7 +28,7 @@ READERS_GRACE_S = 2.0  # after the arena exits, for its pipes to drain
 class LaneState:
     runner: str
     label: str = ""  # how the lane is called; the runner's name unless a lab names it
-    status: str = "waiting"
+    status: LaneStatus = "waiting"
     total: int = 0
     done: int = 0
     per_worker: list[int] = field(default_factory=list)
@@ -54,6 +55,13 @@ class LaneState:
     rss_mb_now: float = 0.0
     finished_at: float = 0.0  # time.monotonic() when its result arrived
     extra: dict = field(default_factory=dict)  # runner-specific figures, e.g. loop_lag_max_ms
+    # What else ran while the lane worked, from the sampler, over the sampled_s seconds it watched
+    # the lane from its arena's start of work: other programs' and tuiconc's own CPU, in cores, and
+    # the time the lane's threads waited runnable for a CPU (None: not measured here).
+    sampled_s: float | None = None
+    others_cores: float | None = None
+    front_end_cores: float | None = None
+    runqueue_wait_s: float | None = None
 
     @property
     def name(self) -> str:
@@ -73,7 +81,8 @@ class LaneState:
 
     def to_json(self) -> dict:
         keys = ("runner", "label", "python", "gil_enabled", "status", "answer", "expected", "correct", "wall_s", "startup_s", "cpu_s", "cores",
-                "speedup", "efficiency", "peak_rss_mb", "workers", "start_method", "error", "extra")
+                "speedup", "efficiency", "peak_rss_mb", "workers", "start_method", "error", "extra", "sampled_s",
+                "others_cores", "front_end_cores", "runqueue_wait_s")
         return {key: getattr(self, key) for key in keys}
 
 
@@ -94,8 +103,10 @@ class LaneTracker:
     clock (the real one live, a paced one in a replay); `record` sees every event for recordings."""
 
     def __init__(self, state: LaneState, lock: threading.Lock, timeline: Timeline,
-                 clock: Callable[[], float] = time.monotonic, record: Callable[[str, dict], None] = _no_record):
+                 clock: Callable[[], float] = time.monotonic, record: Callable[[str, dict], None] = _no_record,
+                 on_running: Callable[[int], None] | None = None):
         self.state = state
+        self.on_running = on_running  # told the lane's pid when its arena starts working
         self.lock = lock
         self.timeline = timeline
         self.clock = clock
@@ -129,6 +140,8 @@ class LaneTracker:
             state.python = message.python
             state.gil_enabled = message.gil_enabled
             self.timeline.begin_lane(state.name, message.origin, message.switch_interval_s)
+            if self.on_running is not None:
+                self.on_running(message.pid)
         elif isinstance(message, protocol.Progress):
             state.done, state.per_worker = message.done, message.per_worker
         elif isinstance(message, protocol.Finished):
@@ -166,8 +179,9 @@ class LaneProcess(LaneTracker):
     """Runs one arena and feeds its messages to the tracker."""
 
     def __init__(self, state: LaneState, config: dict, lock: threading.Lock, timeline: Timeline,
-                 python: str | None = None, record: Callable[[str, dict], None] = _no_record):
-        super().__init__(state, lock, timeline, record=record)
+                 python: str | None = None, record: Callable[[str, dict], None] = _no_record,
+                 on_running: Callable[[int], None] | None = None):
+        super().__init__(state, lock, timeline, record=record, on_running=on_running)
         self.config = config
         self.python = python
         self.process = None

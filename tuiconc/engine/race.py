@@ -13,6 +13,7 @@ import copy
 import threading
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 from tuiconc import __version__, tunables
 from tuiconc.engine.config import RaceConfig, validate
@@ -21,13 +22,14 @@ from tuiconc.engine.localserver import LocalServer, LocalServerError
 from tuiconc.machine import machine_facts
 from tuiconc.runners import RUNNERS
 from tuiconc.engine.recording import Recorder, Recording
-from tuiconc.engine.sampler import Sampler, SamplerLike
+from tuiconc.engine.sampler import Sampler, SamplerLike, TreeSample
 from tuiconc.engine.timeline import Timeline
 from tuiconc.engine.trace import write_trace
-from tuiconc.engine.verdict import verdict
+from tuiconc.engine.disturbance import disturbance
+from tuiconc.engine.verdict import classify, verdict
 from tuiconc.workloads import WORKLOADS
 
-RACE_STATUSES = ("ready", "preparing", "running", "finished", "cancelled", "failed")
+RaceStatus = Literal["ready", "preparing", "running", "finished", "cancelled", "failed"]
 
 
 @dataclass
@@ -35,7 +37,7 @@ class RaceState:
     config: RaceConfig
     machine: dict
     lanes: list[LaneState]
-    status: str = "ready"
+    status: RaceStatus = "ready"
     error: str | None = None
     elapsed_s: float = 0.0
 
@@ -57,12 +59,24 @@ class RaceState:
             "error": self.error,
             "lanes": [lane.to_json() for lane in self.lanes],
             "verdict": self.verdict,
+            "disturbed": self.disturbed is not None,
+            "disturbed_reason": self.disturbed,
         }
+
+    @property
+    def disturbed(self) -> str | None:
+        """Why the figures are not the workload's own (a busy machine), or None."""
+        if self.status != "finished":
+            return None
+        return disturbance(self.lanes, self.machine["usable_cpus"], self.config.mode, classify(self.lanes))
 
     @property
     def verdict(self) -> str | None:
         if self.status != "finished":
             return None
+        disturbed = self.disturbed
+        if disturbed:
+            return f"Figures disturbed: {disturbed}. Re-run on a quieter machine before reading a winner into them."
         if self.config.mode == "together" and len(self.lanes) > 1:
             return (f"Together, the lanes shared {self.machine['usable_cpus']} CPUs, so each lane's figures include "
                     f"the others' load: race isolated (mode) for a verdict.")
@@ -224,6 +238,7 @@ class Race(RaceHandle):
             self._set_status("preparing")
             if self.config.needs_local_server and not self._cancel.is_set():
                 server = LocalServer()
+                self.sampler.count_as_front_end(server.process.pid)
             self._set_status("running")
             url = server.url if server else None
             lanes = [self._make_lane(state, url) for state in self._state.lanes]
@@ -264,7 +279,8 @@ class Race(RaceHandle):
             "options": vars(self.config.options(url, spec.variant)),
         }
         return LaneProcess(state, config, self._lock, self.timeline,
-                           python=self.config.python_for(spec) or self.python, record=self.recorder.record)
+                           python=self.config.python_for(spec) or self.python, record=self.recorder.record,
+                           on_running=self.sampler.begin_window)
 
     def _run_lanes(self, lanes: list[LaneProcess]) -> None:
         for lane in lanes:
@@ -282,14 +298,16 @@ class Race(RaceHandle):
                 continue
             lane.wait()
             tree = self.sampler.unwatch(lane.process.pid)
-            self._settle(lane, tree.peak_rss_bytes)
+            self._settle(lane, tree)
 
-    def _settle(self, lane: LaneProcess, sampled_peak_rss: int) -> None:
+    def _settle(self, lane: LaneProcess, tree: TreeSample) -> None:
         with self._lock:
             state = lane.state
             if state.status != "finished":
                 return
-            fields = {"peak_rss_mb": max(state.peak_rss_mb or 0.0, sampled_peak_rss / MB)}
+            fields = {"peak_rss_mb": max(state.peak_rss_mb or 0.0, tree.peak_rss_bytes / MB),
+                      "sampled_s": _rounded(tree.watched_s), "others_cores": _rounded(tree.others_cores), "front_end_cores": _rounded(tree.front_end_cores),
+                      "runqueue_wait_s": _rounded(tree.runqueue_wait_s)}
             if state.correct is False:
                 fields["error"] = self.workload.shortfall(state.answer, state.expected)
                 if not self.workload.answered(state.answer, state.expected):
@@ -308,7 +326,7 @@ class Race(RaceHandle):
                 "lanes": {name: [round(t.cores_now, 3), round(t.rss_bytes / MB, 1)] for name, t in trees.items()},
             })
 
-    def _set_status(self, status: str, error: str | None = None) -> None:
+    def _set_status(self, status: RaceStatus, error: str | None = None) -> None:
         with self._lock:
             self._state.status = status
             self._state.error = error
@@ -321,6 +339,10 @@ class Race(RaceHandle):
                 if not lane.ended:
                     lane.status = "cancelled"
         self._set_status("failed", message)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 def available_runners() -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tuiconc import tunables
 from tuiconc.engine.config import RaceConfig, problems
 from tuiconc.engine.export import save as save_results
 from tuiconc.engine.race import Race, RaceHandle, RaceState, available_runners
@@ -109,6 +110,15 @@ class RaceSession:
     def close(self) -> None:
         self.stop(wait=True)
         self.sampler.stop()
+
+    def busy_warning(self) -> str | None:
+        """Before a race: other programs busy enough to disturb it (the last RECENT_S seconds), in words."""
+        if self.racing or self.replaying is not None:
+            return None
+        others = self.sampler.snapshot().others_cores
+        if others <= tunables.BUSY_MACHINE_CORES:
+            return None
+        return f"busy machine: other programs use {others:.1f} of {self.machine['usable_cpus']} CPUs"
 
     def cores_sampler(self) -> SamplerLike:
         """The sampler whose readings belong with what is shown: a replay's own, else this machine's."""

@@ -17,16 +17,16 @@ from __future__ import annotations
 import copy
 import threading
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
+from typing import Iterable, Literal
 
 from tuiconc import __version__
 from tuiconc.engine.config import ConfigError, RaceConfig, check_workers, problems
-from tuiconc.engine.lane import LaneState
+from tuiconc.engine.lane import LaneState, LaneStatus
 from tuiconc.machine import machine_facts
 from tuiconc.engine.race import Race, RaceState, ideal_speedup
 from tuiconc.workloads import WORKLOADS
 
-SWEEP_STATUSES = ("ready", "running", "finished", "cancelled", "failed")
+SweepStatus = Literal["ready", "running", "finished", "cancelled", "failed"]
 BASELINE_RUNNER = "sequential"
 # Karp–Flatt values this far apart read as a trend (growing overhead), closer as a constant serial part.
 KARP_FLATT_TREND = 0.05
@@ -70,7 +70,7 @@ class SweepPoint:
     workers: int
     processors: int  # what these workers can really use: the ideal speedup
     runner: str = ""
-    status: str = "waiting"
+    status: LaneStatus = "waiting"
     wall_s: float | None = None
     speedup: float | None = None
     efficiency: float | None = None  # speedup / workers
@@ -98,9 +98,6 @@ class AmdahlFit:
         """1/f: the most any number of cores could give; None when nothing serial was measured."""
         return None if self.serial_fraction == 0 else 1 / self.serial_fraction
 
-    def predict(self, processors: int) -> float:
-        return amdahl_speedup(self.serial_fraction, processors)
-
 
 @dataclass
 class SweepState:
@@ -110,7 +107,7 @@ class SweepState:
     io_bound: bool
     baseline: SweepPoint
     points: list[SweepPoint]
-    status: str = "ready"
+    status: SweepStatus = "ready"
     error: str | None = None
     current: SweepPoint | None = None  # the point whose race runs now
     race: RaceState | None = None  # that race, live, for progress bars

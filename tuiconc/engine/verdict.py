@@ -1,13 +1,16 @@
 """What a finished race says, in one sentence: what kind of work this was, who won, and why.
 
-Classified from the measurements, not from the workload's label: the sequential lane's
-effective cores tell waiting from computing; a multi-threaded lane's tell whether the GIL
-let the threads run at once.
+Classified from the measurements, not from the workload's label: the cores the sequential
+lane wanted (its CPU and its waits for a CPU, per second: a lane that other programs starved
+still wanted a core) tell waiting from computing; a multi-threaded lane's cores tell whether
+the GIL let the threads run at once.
 """
 
 from __future__ import annotations
 
+from tuiconc.engine.disturbance import demand
 from tuiconc.engine.lane import LaneState
+from tuiconc.workloads import KINDS
 
 THREAD_RUNNERS = ("threading", "threadpool", "to-thread")
 PROCESS_RUNNERS = ("multiprocessing", "processpool")
@@ -15,12 +18,6 @@ WAITING_BELOW = 0.1  # sequential lane's cores: mostly waiting below this, mostl
 COMPUTING_ABOVE = 0.7
 PARALLEL_THREADS_ABOVE = 1.3  # threads keeping more cores busy than this ran at once: the GIL was released
 
-CLASSES = {
-    "cpu": "CPU-bound under the GIL",
-    "cpu-nogil": "CPU-bound in code that releases the GIL",
-    "io": "I/O-bound",
-    "mixed": "mixed waiting and computing",
-}
 
 
 def _finished(lanes: list[LaneState]) -> list[LaneState]:
@@ -31,9 +28,10 @@ def classify(lanes: list[LaneState]) -> str | None:
     sequential = next((lane for lane in _finished(lanes) if lane.runner == "sequential"), None)
     if sequential is None:
         return None
-    if sequential.cores < WAITING_BELOW:
+    wanted = demand(sequential) or sequential.cores
+    if wanted < WAITING_BELOW:
         return "io"
-    if sequential.cores < COMPUTING_ABOVE:
+    if wanted < COMPUTING_ABOVE:
         return "mixed"
     threads = [lane for lane in _finished(lanes) if lane.runner in THREAD_RUNNERS and (lane.workers or 1) > 1]
     if threads and max(lane.cores for lane in threads) >= PARALLEL_THREADS_ABOVE:
@@ -71,7 +69,7 @@ def verdict(lanes: list[LaneState]) -> str | None:
     threads = [lane for lane in ranked if lane.runner in THREAD_RUNNERS and (lane.workers or 1) > 1]
     if kind in ("cpu", "cpu-nogil") and threads:
         evidence += f", {threads[0].name} {threads[0].cores:.2f} with {threads[0].workers} threads"
-    label = CLASSES[kind][0].upper() + CLASSES[kind][1:]
+    label = KINDS[kind].measured[0].upper() + KINDS[kind].measured[1:]
     if winner is sequential:
         return f"{label} ({evidence}): sequential won, {_why(winner, kind)}."
     return f"{label} ({evidence}): {winner.name} won at {winner.speedup or 0:.2f}× because {_why(winner, kind)}."

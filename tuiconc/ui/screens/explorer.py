@@ -38,24 +38,42 @@ MIN_WIDTH, MIN_HEIGHT = 80, 24
 class ExplorerScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("r", "race", "Race"),
-        Binding("c,escape", "cancel", "Cancel"),
-        Binding("plus,equals_sign", "workers(2)", "Workers+", key_display="+"),
-        Binding("minus", "workers(0.5)", "Workers-", key_display="-"),
-        Binding("right_square_bracket", "size(2)", "Size×2", key_display="]"),
-        Binding("left_square_bracket", "size(0.5)", "Size÷2", key_display="["),
-        Binding("right_curly_bracket", "size(10)", "Size×10", show=False),
-        Binding("left_curly_bracket", "size(0.1)", "Size÷10", show=False),
-        Binding("m", "mode", "Mode"),
-        Binding("s", "start_method", "Start method", show=False),
-        Binding("n", "workload(1)", "Next workload", show=False),
-        Binding("p", "workload(-1)", "Previous workload", show=False),
-        *(Binding(str(i), f"toggle_lane({i - 1})", f"Lane {i}", show=False) for i in range(1, 10)),
-        Binding("e", "explain", "Explain"),
-        Binding("w", "sweep", "Sweep"),
-        Binding("t", "timeline", "Timeline"),
-        Binding("z", "zoom", "Zoom timeline", show=False),
-        Binding("x", "export", "Save results", show=False),
+        Binding("r", "race", "Race",
+                tooltip="start the race (again) with these settings"),
+        Binding("c,escape", "cancel", "Cancel",
+                tooltip="cancel the race: every lane process ends within a second"),
+        Binding("plus,equals_sign", "workers(2)", "Workers+", key_display="+",
+                tooltip="double the workers"),
+        Binding("minus", "workers(0.5)", "Workers-", key_display="-",
+                tooltip="halve the workers"),
+        Binding("right_square_bracket", "size(2)", "Size×2", key_display="]",
+                tooltip="double the size"),
+        Binding("left_square_bracket", "size(0.5)", "Size÷2", key_display="[",
+                tooltip="halve the size"),
+        Binding("right_curly_bracket", "size(10)", "Size×10", show=False,
+                tooltip="size × 10"),
+        Binding("left_curly_bracket", "size(0.1)", "Size÷10", show=False,
+                tooltip="size ÷ 10"),
+        Binding("m", "mode", "Mode",
+                tooltip="mode: isolated (one lane at a time, each alone: the figures to trust) or together (all at once)"),
+        Binding("s", "start_method", "Start method", show=False,
+                tooltip="next multiprocessing start method (fork, spawn, forkserver)"),
+        Binding("n", "workload(1)", "Next workload", show=False,
+                tooltip="next workload (or pick one in the list; the pitfall labs are at its end)"),
+        Binding("p", "workload(-1)", "Previous workload", show=False,
+                tooltip="previous workload"),
+        *(Binding(str(i), f"toggle_lane({i - 1})", f"Lane {i}", show=False,
+                  tooltip="turn a lane on or off (a pitfall lab's lanes are fixed)") for i in range(1, 10)),
+        Binding("e", "explain", "Explain",
+                tooltip="explain: the lessons, each with its race, and the execution models measured here"),
+        Binding("w", "sweep", "Sweep",
+                tooltip="sweep: speedup against 1, 2, 4… workers, Amdahl's law fitted"),
+        Binding("t", "timeline", "Timeline",
+                tooltip="show or hide the worker timeline"),
+        Binding("z", "zoom", "Zoom timeline", show=False,
+                tooltip="zoom the timeline (whole race … 50 ms)"),
+        Binding("x", "export", "Save results", show=False,
+                tooltip="save this session's results (JSON, CSV, Markdown) and the last race as a recording to replay"),
     ]
 
     def __init__(self, session: RaceSession):
@@ -138,9 +156,13 @@ class ExplorerScreen(Screen):
             status = f"racing {session.race.config.workload}"
         elif session.last_state is not None:
             status = f"last race {session.last_state.status}"
-        text = (f"≋ tuiconc · Python {m['python']} · GIL {'on' if m['gil_enabled'] else 'off'} · "
-                f"{m['usable_cpus']} usable CPUs · {self.config.start_method} · {self.config.mode} · {status}")
-        set_text(self.query_one("#status", Label), text, layout=False)
+        busy = session.busy_warning()  # first, where a narrow terminal still shows it
+        text = (f"≋ tuiconc · {busy + ' · ' if busy else ''}Python {m['python']} · "
+                f"GIL {'on' if m['gil_enabled'] else 'off'} · {m['usable_cpus']} usable CPUs · "
+                f"{self.config.start_method} · {self.config.mode} · {status}")
+        label = self.query_one("#status", Label)
+        set_text(label, text, layout=False)
+        label.set_class(busy is not None, "-busy")
 
     async def apply(self, config: RaceConfig) -> None:
         if self.session.apply(config):
@@ -186,6 +208,8 @@ class ExplorerScreen(Screen):
         if self.session.race is None and self.cores_ticks % 2:
             return  # idle: half the rate is plenty, and half the cost
         self.draw_cores()
+        if self.session.race is None:
+            self.update_status()  # the busy-machine warning follows the sampler
 
     def draw_cores(self) -> None:
         session = self.session
