@@ -7,12 +7,14 @@ failing halfway through a replay.
 
 from __future__ import annotations
 
+import typing
+
 from tuiconc import tunables
 from tuiconc.arena import protocol
 from tuiconc.engine.config import (check_lab, check_latency, check_mode, check_payload, check_size, check_workers,
                                    check_workload)
-from tuiconc.engine.lane import STATUSES, LaneState
-from tuiconc.engine.race import RACE_STATUSES
+from tuiconc.engine.lane import LaneState, LaneStatus
+from tuiconc.engine.race import RaceStatus
 from tuiconc.engine.recording import Recording
 from tuiconc.engine.schema import fields_problem, is_number, matches
 from tuiconc.machine import machine_facts
@@ -28,6 +30,8 @@ PAYLOAD_TYPES = {
     "settle": {"lane": "str", "fields": "dict"},
     "cores": {"cores": "list[float]", "lanes": "dict[str, list[float]]"},
 }
+STATUSES = {"LaneStatus": typing.get_args(LaneStatus)}
+RACE_STATUSES = typing.get_args(RaceStatus)
 MAX_LANES = 64
 MAX_CPUS = 4096
 
@@ -134,9 +138,7 @@ def _event_problem(at, kind, payload, limits: _Limits) -> str | None:
     if kind == "spawn" and not limits.near(payload["at"]):
         return "its spawn time is outside the race"
     if kind == "settle":
-        problem = fields_problem(payload["fields"], LaneState)
-        if problem is None and payload["fields"].get("status", "failed") not in STATUSES:
-            problem = f"unknown lane status {payload['fields']['status']!r:.40}"
+        problem = fields_problem(payload["fields"], LaneState, STATUSES)
         return f"its settle {problem}" if problem else None
     if kind == "cores" and (any(not 0 <= value <= 100 for value in payload["cores"])
                             or any(len(pair) != 2 for pair in payload["lanes"].values())):

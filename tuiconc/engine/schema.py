@@ -31,12 +31,15 @@ def is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def matches(value, annotation: str) -> bool:
-    """Whether a JSON value fits a type as a dataclass annotates it."""
+def matches(value, annotation: str, named: dict[str, tuple] | None = None) -> bool:
+    """Whether a JSON value fits a type as a dataclass annotates it; `named` gives the values of
+    Literal aliases (e.g. {"LaneStatus": ("waiting", …)})."""
     annotation = annotation.strip()
     options = _split(annotation, "|")
     if len(options) > 1:
-        return any(matches(value, option) for option in options)
+        return any(matches(value, option, named) for option in options)
+    if named and annotation in named:
+        return isinstance(value, str) and value in named[annotation]
     if annotation == "None":
         return value is None
     if annotation == "bool":
@@ -59,13 +62,13 @@ def matches(value, annotation: str) -> bool:
     raise ValueError(f"no check for the annotation {annotation!r}")
 
 
-def fields_problem(values: dict, cls, only: set[str] | None = None) -> str | None:
+def fields_problem(values: dict, cls, named: dict[str, tuple] | None = None) -> str | None:
     """The first of `values` that is not a field of the dataclass `cls` or does not fit its type."""
     declared = {field.name: field.type for field in dataclasses.fields(cls)}
     for name, value in values.items():
-        if name not in declared or (only is not None and name not in only):
+        if name not in declared:
             return f"unknown field {name!r}"
-        if not matches(value, declared[name]):
+        if not matches(value, declared[name], named):
             return f"{name} is {value!r:.40}, not {declared[name]}"
     return None
 
