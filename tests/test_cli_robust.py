@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import tempfile
+import time
 
 import psutil
 import pytest
@@ -120,7 +121,9 @@ def test_ctrl_c_twice_during_clean_up_still_ends_everything_and_exits_130(tuicon
             return found if len(found) == 4 else None
 
         tree = {p.pid for a in wait_until(arenas, timeout=60) for p in [a, *a.children(recursive=True)]}
-        for _ in range(3):
+        cli.send_signal(signal.SIGINT)
+        for _ in range(3):  # while the first one's clean-up is ending the lanes
+            time.sleep(0.1)
             cli.send_signal(signal.SIGINT)
         out, err = cli.communicate(timeout=60)
     finally:
