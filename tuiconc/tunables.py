@@ -43,5 +43,11 @@ DEFAULT_PAYLOAD_BYTES = 1024
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 HTTP_TIMEOUT_S = 30.0
 
+# An interpreter given with --python must answer tuiconc's probe within this many seconds.
+PROBE_TIMEOUT_S = 5.0
+
+# The longest recording a replay accepts; its timeline is sized by its length.
+MAX_REPLAY_S = 6 * 3600
+
 # Cancellation: how long a lane's process group gets between SIGKILL and our check.
 CANCEL_DEADLINE_S = 1.0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import decimal
+
 DASH = "—"
+MAX_DIGITS = 100  # whole numbers with more digits than this are refused before being written out
 
 
 def seconds(value: float | None) -> str:
@@ -45,9 +48,11 @@ def whole_number(text: str) -> int:
     """`20_000`, `20,000`, `2e4` → 20000; anything else raises ValueError with a sentence for people."""
     cleaned = text.replace("_", "").replace(",", "").strip()
     try:
-        value = float(cleaned) if any(c in cleaned.lower() for c in ".e") else int(cleaned)
-    except ValueError:
+        value = decimal.Decimal(cleaned)  # exact: 1e30 is 10**30, not the float nearest to it
+    except decimal.InvalidOperation:
         raise ValueError(f"expected a whole number, got {text!r}") from None
-    if value != value or value in (float("inf"), float("-inf")) or int(value) != value:
+    if not value.is_finite() or value != value.to_integral_value():
         raise ValueError(f"expected a whole number, got {text!r}")
+    if value.adjusted() > MAX_DIGITS:  # 1e999999999 would take the machine's memory to write out
+        raise ValueError(f"{text!r} is far too large a number")
     return int(value)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import signal
 import sys
 
 from tuiconc import __version__
-from tuiconc.cli.common import EXIT_USAGE, OneLineParser, raise_terminated
+from tuiconc.cli.common import EXIT_USAGE, OneLineParser, catch_stop_signals
 
 # name → (module under tuiconc.cli, what the app's --help says of it)
 COMMANDS = {
@@ -56,8 +55,7 @@ def command_parser(name: str):
 def main(argv: list[str]) -> int:
     from tuiconc.engine.config import ConfigError
 
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, raise_terminated)
+    catch_stop_signals()
     command = argv[0] if argv and argv[0] in COMMANDS else None
     try:
         if command == "serve":

@@ -9,7 +9,10 @@ import sys
 
 from tuiconc import units
 
-EXIT_OK, EXIT_LANE_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_LANE_FAILED, EXIT_USAGE, EXIT_NOT_SAVED = 0, 1, 2, 3
+EXIT_CODES_HELP = ("exit codes: 0 every lane finished with the right answer; 1 a lane failed or got a wrong answer; "
+                   "2 bad input, nothing started; 3 the race ran and its results were shown, but a file (or standard "
+                   "output) could not be written; 130, 143, 129 interrupted by SIGINT, SIGTERM, SIGHUP")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -46,18 +49,61 @@ def results_file(text: str) -> str:
 
 
 def writable_file(text: str) -> str:
-    folder = os.path.dirname(os.path.abspath(text))
-    if not os.path.isdir(folder):
-        raise argparse.ArgumentTypeError(f"folder {folder!r} does not exist")
-    if os.path.isdir(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is a folder; give a file name")
-    if not os.access(folder, os.W_OK):
-        raise argparse.ArgumentTypeError(f"cannot write in {folder!r}")
+    from tuiconc.engine.outputs import check_output
+
+    problem = check_output(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     return text
 
 
-def raise_terminated(signum, frame):
-    raise Terminated(signum)
+_stopping: list[int] = []  # the signal that is ending tuiconc, once one is
+
+
+def _raise_once(signum, frame):
+    """The first SIGINT, SIGTERM or SIGHUP raises; later ones are ignored, so a second Ctrl-C cannot
+    cut short the clean-up the first one started (ending lanes, removing their folders)."""
+    if _stopping:
+        return
+    _stopping.append(signum)
+    raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signum)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def catch_stop_signals() -> None:
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _raise_once)
+
+
+def ignore_stop_signals() -> None:
+    """On the way out after a stop signal: Python resets its own handlers to the default while it
+    shuts down, so one more Ctrl-C then would kill it by signal instead of letting it exit 130."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+_stdout_failure: list[str] = []  # why standard output failed, once it has
+
+
+def print_out(write) -> None:
+    """Run `write()` (which prints to stdout) and flush. If stdout fails (a full disk, a closed pipe),
+    remember why for `stdout_failure` and silence stdout, so later prints and the interpreter's own
+    last flush cannot fail again."""
+    try:
+        write()
+        sys.stdout.flush()
+    except OSError as error:
+        if not _stdout_failure:
+            _stdout_failure.append(f"cannot write to standard output: {error.strerror or error}")
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def stdout_failure() -> str | None:
+    return _stdout_failure[0] if _stdout_failure else None
 
 
 def run_to_end(handle, as_json: bool, show_live, noun: str) -> int | None:
@@ -71,9 +117,12 @@ def run_to_end(handle, as_json: bool, show_live, noun: str) -> int | None:
             while not handle.wait(0.1):
                 pass
         else:
-            show_live(handle)
+            print_out(lambda: show_live(handle))
+            while not handle.wait(0.1):  # stdout failed mid-race: the race still runs to its end
+                pass
     except KeyboardInterrupt as interrupt:
         handle.cancel()
+        ignore_stop_signals()
         print(f"tuiconc: {noun} cancelled; every lane process has ended", file=sys.stderr)
         return exit_code_for(interrupt)
     return None

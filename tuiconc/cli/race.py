@@ -6,9 +6,11 @@ import argparse
 import json
 
 from tuiconc import tunables
-from tuiconc.cli.common import (EXIT_LANE_FAILED, EXIT_OK, results_file, run_to_end, whole_number,
-                                writable_file)
-from tuiconc.engine.config import ConfigError, RaceConfig, check_lab, lab_config, problems
+import sys
+
+from tuiconc.cli.common import (EXIT_CODES_HELP, EXIT_LANE_FAILED, EXIT_NOT_SAVED, EXIT_OK, print_out, results_file,
+                                run_to_end, stdout_failure, whole_number, writable_file)
+from tuiconc.engine.config import ConfigError, RaceConfig, check_lab, lab_config, problems, selectable_workloads
 from tuiconc.engine.labs import LABS
 from tuiconc.machine import default_start_method
 from tuiconc.runners import RUNNERS
@@ -30,13 +32,13 @@ def runner_list(text: str) -> tuple[str, ...]:
 
 def add_race_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("race settings")
-    group.add_argument("--workload", "-w", default="primes", metavar="NAME",
-                       help=f"what to run: {', '.join(WORKLOADS)} (default: primes)")
+    group.add_argument("--workload", "-w", default=None, metavar="NAME",
+                       help=f"what to run: {', '.join(selectable_workloads())} (default: primes)")
     group.add_argument("--size", "-n", type=whole_number, metavar="N",
                        help="how much work; each workload has a default that takes a few seconds sequentially")
     group.add_argument("--workers", "-k", type=whole_number, default=None, metavar="K",
                        help=f"threads, tasks in flight or processes per lane (default: {tunables.DEFAULT_WORKERS})")
-    group.add_argument("--runners", "-r", type=runner_list, default=tunables.DEFAULT_RUNNERS, metavar="R1,R2",
+    group.add_argument("--runners", "-r", type=runner_list, default=None, metavar="R1,R2",
                        help=f"comma-separated, from: {', '.join(RUNNERS)} (default: {','.join(tunables.DEFAULT_RUNNERS)})")
     group.add_argument("--mode", "-m", default=None, metavar="MODE",
                        help="together (all lanes at once: the show) or isolated (one lane at a time: honest figures)")
@@ -61,20 +63,30 @@ def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
     if args.lab is not None:
         if check_lab(args.lab):
             raise ConfigError(check_lab(args.lab))
+        if args.workload is not None or args.runners is not None:
+            raise ConfigError(f"a lab brings its own workload and lanes: give --lab {args.lab} without "
+                              f"{'--workload' if args.workload is not None else '--runners'}")
         lab = lab_config(args.lab)
-        config = lab.with_changes(size=args.size or lab.size, workers=args.workers or lab.workers,
-                                  mode=args.mode or lab.mode, **common)
+        config = lab.with_changes(size=_given(args.size, lab.size), workers=_given(args.workers, lab.workers),
+                                  mode=_given(args.mode, lab.mode), **common)
     else:
-        config = RaceConfig(workload=args.workload, size=args.size, runners=args.runners,
-                            workers=tunables.DEFAULT_WORKERS if args.workers is None else args.workers,
-                            mode=args.mode or default_mode, **common)
+        config = RaceConfig(workload=_given(args.workload, "primes"), size=args.size,
+                            runners=_given(args.runners, tunables.DEFAULT_RUNNERS),
+                            workers=_given(args.workers, tunables.DEFAULT_WORKERS),
+                            mode=_given(args.mode, default_mode), **common)
     found = problems(config)
     if found:
         raise ConfigError(next(iter(found.values())))
     return config
 
 
+def _given(value, default):
+    """The option as given, even 0 or "" (which the checks then refuse), else the default."""
+    return default if value is None else value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EXIT_CODES_HELP
     add_race_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout instead of live bars")
     parser.add_argument("--trace", metavar="FILE", type=writable_file,
@@ -86,7 +98,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tuiconc.engine.outputs import check_outputs
+
     config = config_from(args, default_mode="isolated")
+    clash = check_outputs({"--save": args.save, "--record": args.record, "--trace": args.trace})
+    if clash:
+        raise ConfigError(clash)
     from tuiconc.engine.race import Race
 
     return follow(Race(config), args.json, trace_path=args.trace, record_path=args.record, save_path=args.save)
@@ -99,20 +116,35 @@ def follow(race, as_json: bool, trace_path: str | None = None, record_path: str 
     if interrupted is not None:
         return interrupted
     state = race.snapshot()
-    if trace_path:
-        race.write_trace(trace_path)
-    if record_path:
-        race.recording().save(record_path)
-    if save_path:
-        from tuiconc.engine.export import save
-
-        save([state], save_path)
+    failures = _write_outputs(race, state, trace_path, record_path, save_path)
     if as_json:
-        print(json.dumps(state.to_json(), indent=2))
+        print_out(lambda: print(json.dumps(state.to_json(), indent=2)))
     else:
-        _show_results(state)
+        print_out(lambda: _show_results(state))
+    failures += [stdout_failure()] if stdout_failure() else []
+    for failure in failures:
+        print(f"tuiconc: error: {failure}", file=sys.stderr)
+    if failures:
+        return EXIT_NOT_SAVED
     ok = state.status == "finished" and all(lane.status == "finished" and lane.correct for lane in state.lanes)
     return EXIT_OK if ok else EXIT_LANE_FAILED
+
+
+def _write_outputs(race, state, trace_path: str | None, record_path: str | None, save_path: str | None) -> list[str]:
+    """Write each file asked for; a failure is kept as a sentence, never lets the others or the results go."""
+    from tuiconc.engine.export import save
+    from tuiconc.engine.outputs import OutputError
+
+    writes = [(trace_path, race.write_trace), (record_path, lambda path: race.recording().save(path)),
+              (save_path, lambda path: save([state], path))]
+    failures = []
+    for path, write in writes:
+        if path:
+            try:
+                write(path)
+            except OutputError as error:
+                failures.append(str(error))
+    return failures
 
 
 def _show_live(race) -> None:

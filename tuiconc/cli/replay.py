@@ -18,14 +18,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tuiconc.engine.recording import RecordingError, load
-    from tuiconc.engine.replay import ReplayRace, check_speed
+    from tuiconc.engine.recording import RecordingError
+    from tuiconc.engine.replay import ReplayRace, check_speed, load_replay
 
     problem = check_speed(args.speed)
     try:
         if problem:
             raise ValueError(problem)
-        recording = load(args.recording)
+        recording = load_replay(args.recording)
         race = ReplayRace(recording, args.speed)
     except (RecordingError, ValueError) as error:
         print(f"tuiconc replay: error: {error}", file=sys.stderr)

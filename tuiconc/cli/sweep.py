@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     import json
     import sys
 
-    from tuiconc.cli.common import EXIT_LANE_FAILED, EXIT_OK, EXIT_USAGE, run_to_end
+    from tuiconc.cli.common import (EXIT_LANE_FAILED, EXIT_NOT_SAVED, EXIT_OK, EXIT_USAGE, print_out, run_to_end,
+                                    stdout_failure)
     from tuiconc.engine.config import RaceConfig
     from tuiconc.machine import usable_cpus
     from tuiconc.engine.sweep import Sweep, check_sweep, default_worker_counts
@@ -63,10 +64,10 @@ def run(args: argparse.Namespace) -> int:
     if interrupted is not None:
         return interrupted
     state = sweep.snapshot()
-    if args.json:
-        print(json.dumps(state.to_json(), indent=2))
-    else:
-        show_results(state)
+    print_out(lambda: print(json.dumps(state.to_json(), indent=2)) if args.json else show_results(state))
+    if stdout_failure():
+        print(f"tuiconc sweep: error: {stdout_failure()}", file=sys.stderr)
+        return EXIT_NOT_SAVED
     ok = state.status == "finished" and all(point.ok for point in state.steps)
     return EXIT_OK if ok else EXIT_LANE_FAILED
 

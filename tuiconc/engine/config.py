@@ -176,11 +176,11 @@ def check_payload(payload_bytes: int) -> str | None:
 
 
 def check_url(url: str) -> str | None:
-    parts = urllib.parse.urlsplit(url)
     try:
+        parts = urllib.parse.urlsplit(url)
         port_ok = parts.port is None or parts.port > 0
-    except ValueError:
-        port_ok = False
+    except ValueError:  # an unclosed [IPv6 bracket, a port out of range
+        parts, port_ok = urllib.parse.urlsplit(""), False
     if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok or " " in url:
         return f"malformed URL {url!r}; give a full http:// or https:// address, e.g. http://127.0.0.1:8000/"
     return None

@@ -9,6 +9,8 @@ import json
 from tuiconc import __version__
 from tuiconc import units
 from tuiconc.engine.jsonfile import read_json
+from tuiconc.engine.outputs import write_atomically
+from tuiconc.engine.schema import matches
 from tuiconc.engine.race import RaceState
 
 COLUMNS = ("race", "mode", "workload", "size", "lane", "runner", "status", "correct", "wall_s", "startup_s",
@@ -68,8 +70,7 @@ def save(states: list[RaceState], path: str) -> None:
     extension = path[path.rfind("."):].lower() if "." in path else ""
     if extension not in WRITERS:
         raise ValueError(f"save as .json, .csv or .md, not {path!r}")
-    with open(path, "w") as f:
-        f.write(WRITERS[extension](states))
+    write_atomically(path, WRITERS[extension](states))
 
 
 class ResultsError(ValueError):
@@ -80,6 +81,39 @@ def load_results(path: str) -> list[dict]:
     """The races in a `tuiconc race --json` document or a JSON export, as plain dicts."""
     document = read_json(path, ResultsError, "tuiconc results (give the output of `tuiconc race --json`)")
     races = document.get("races") if isinstance(document, dict) and "races" in document else [document]
-    if not races or not all(isinstance(r, dict) and "lanes" in r and "machine" in r for r in races):
+    if not isinstance(races, list) or not races or \
+            not all(isinstance(r, dict) and "lanes" in r and "machine" in r for r in races):
         raise ResultsError(f"{path!r} holds no tuiconc results; give the output of `tuiconc race --json`")
+    for number, race in enumerate(races, 1):
+        problem = race_problem(race)
+        if problem:
+            raise ResultsError(f"{path!r} holds damaged tuiconc results: race {number}: {problem}")
     return races
+
+
+# What comparing reads of each race, with the types it needs (absent fields are allowed).
+RESULT_TYPES = {
+    "machine": {"implementation": "str", "python": "str", "usable_cpus": "int", "gil_enabled": "bool | None"},
+    "config": {"workload": "str", "size": "int", "workers": "int", "mode": "str"},
+    "lane": {"runner": "str", "label": "str | None", "wall_s": "float | None", "speedup": "float | None",
+             "cores": "float | None"},
+}
+
+
+def race_problem(race: dict) -> str | None:
+    """Why a race read from a results file cannot be compared, or None."""
+    parts = [("machine", race["machine"]), ("config", race.get("config", {}))]
+    if not isinstance(race["lanes"], list) or not race["lanes"]:
+        return "its lanes are not a list of lanes"
+    parts += [("lane", lane) for lane in race["lanes"]]
+    for part, values in parts:
+        if not isinstance(values, dict):
+            return f"a {part} is {values!r:.40}, not an object"
+        for name, annotation in RESULT_TYPES[part].items():
+            if name in values and not matches(values[name], annotation):
+                return f"a {part}'s {name} is {values[name]!r:.40}, not {annotation}"
+    if any("runner" not in lane for lane in race["lanes"]):
+        return "a lane names no runner"
+    if any(lane.get(name) is not None and lane[name] < 0 for lane in race["lanes"] for name in ("wall_s", "speedup", "cores")):
+        return "a lane has a negative figure"
+    return None

@@ -7,7 +7,8 @@ import json
 import os
 import subprocess
 
-PROBE_TIMEOUT_S = 20.0
+from tuiconc import tunables
+
 MIN_VERSION = (3, 10)
 
 
@@ -22,12 +23,28 @@ def probe(path: str) -> dict:
         raise InterpreterError(f"interpreter {path!r} does not exist")
     if os.path.isdir(path) or not os.access(path, os.X_OK):
         raise InterpreterError(f"interpreter {path!r} is not an executable file")
-    from tuiconc.engine.spawn import child_env
+    from tuiconc.engine.spawn import child_env, end_group
 
     try:
-        result = subprocess.run([path, "-m", "tuiconc.arena.probe"], capture_output=True, text=True, env=child_env(),
-                                timeout=PROBE_TIMEOUT_S, stdin=subprocess.DEVNULL)
-        facts = json.loads(result.stdout)
+        # Its own process group, so a hung interpreter and anything it started can be ended together.
+        process = subprocess.Popen([path, "-m", "tuiconc.arena.probe"], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(),
+                                   start_new_session=True)
+    except OSError as error:
+        raise InterpreterError(f"cannot run {path!r}: {error.strerror or error}") from None
+    try:
+        stdout, _ = process.communicate(timeout=tunables.PROBE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        end_group(process)
+        process.stdout.close()
+        process.stderr.close()
+        raise InterpreterError(f"{path!r} did not answer within {tunables.PROBE_TIMEOUT_S:g} s, so it cannot "
+                               f"run lanes (it must run `python -m tuiconc.arena.probe`)") from None
+    except BaseException:  # Ctrl-C while waiting: leave nothing behind
+        end_group(process)
+        raise
+    try:
+        facts = json.loads(stdout)
         version = tuple(facts["version_info"])
         if version >= MIN_VERSION:
             facts["unavailable"]  # a full answer, not just the version

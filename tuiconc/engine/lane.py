@@ -8,13 +8,13 @@ import json
 import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
 from tuiconc.arena import protocol
+from tuiconc.engine.lanefolders import make_lane_folder
 from tuiconc.engine.spawn import end_group, launch
 from tuiconc.engine.timeline import Timeline
 
@@ -194,7 +194,7 @@ class LaneProcess(LaneTracker):
         with self.lock:
             self.state.status = "starting"
         spawned_at = self.clock()
-        self.tmpdir = tempfile.mkdtemp(prefix="tuiconc-lane-")
+        self.tmpdir = make_lane_folder()
         self.process = launch("tuiconc.arena", json.dumps(self.config), python=self.python, tmpdir=self.tmpdir)
         self.mark_spawned(self.process.pid, at=spawned_at)
         self._readers = [

@@ -310,6 +310,8 @@ class Race(RaceHandle):
                       "runqueue_wait_s": _rounded(tree.runqueue_wait_s)}
             if state.correct is False:
                 fields["error"] = self.workload.shortfall(state.answer, state.expected)
+                if not self.workload.answered(state.answer, state.expected):
+                    fields["status"] = "failed"  # no answer at all: no place, no speedup, not in the verdict
         lane.settle(**fields)
 
     def _record_samples(self) -> None:

@@ -24,6 +24,7 @@ from typing import Callable
 
 from tuiconc import __version__
 from tuiconc.engine.jsonfile import read_json
+from tuiconc.engine.outputs import write_atomically
 
 FORMAT = "tuiconc-recording"
 VERSION = 1
@@ -67,8 +68,7 @@ class Recording:
                 "events": self.events}
 
     def save(self, path: str) -> None:
-        with open(path, "w") as f:
-            json.dump(self.to_json(), f, separators=(",", ":"))
+        write_atomically(path, json.dumps(self.to_json(), separators=(",", ":")))
 
 
 def load(path: str) -> Recording:

@@ -18,7 +18,8 @@ from tuiconc.arena import protocol
 from tuiconc.engine.config import RaceConfig
 from tuiconc.engine.lane import LaneState, LaneTracker
 from tuiconc.engine.race import RaceHandle, RaceState, fill_live_figures
-from tuiconc.engine.recording import Recording, RecordingError
+from tuiconc.engine.recording import Recording, RecordingError, load
+from tuiconc.engine.recording_check import recording_problem
 from tuiconc.engine.sampler import Sample
 from tuiconc.engine.timeline import Timeline
 from tuiconc.engine.trace import write_trace
@@ -31,6 +32,15 @@ def check_speed(speed: float) -> str | None:
     if not MIN_SPEED <= speed <= MAX_SPEED:
         return f"replay speed must be from {MIN_SPEED}× to {MAX_SPEED:g}× (got {speed:g})"
     return None
+
+
+def load_replay(path: str) -> Recording:
+    """A recording read and checked from end to end, or RecordingError saying what is wrong with it."""
+    recording = load(path)
+    problem = recording_problem(recording)
+    if problem:
+        raise RecordingError(f"{path!r} is a damaged tuiconc recording: {problem}")
+    return recording
 
 
 def config_from_recording(recording: Recording) -> RaceConfig:
@@ -134,10 +144,14 @@ class ReplayRace(RaceHandle):
 
     def _play(self) -> None:
         try:
-            for at, kind, payload in self.recording_data.events:
+            for number, (at, kind, payload) in enumerate(self.recording_data.events, 1):
                 if self._cancel.wait(max(0.0, self._started_at + at / self.speed - time.monotonic())):
                     break
-                self._apply(kind, payload)
+                try:
+                    self._apply(kind, payload)
+                except Exception as error:  # unchecked recordings (made in code): fail the replay, not the thread
+                    self._fail(f"the recording is damaged at event {number:,} ({type(error).__name__}: {error})")
+                    return
             if self._cancel.is_set():
                 with self._lock:
                     self._state.status = "cancelled"
@@ -147,6 +161,13 @@ class ReplayRace(RaceHandle):
         finally:
             self._ended_at = time.monotonic()
             self._done.set()
+
+    def _fail(self, message: str) -> None:
+        with self._lock:
+            self._state.status, self._state.error = "failed", message
+            for lane in self._state.lanes:
+                if not lane.ended:
+                    lane.status = "failed"
 
     def _apply(self, kind: str, payload: dict) -> None:
         if kind == "status":

@@ -14,6 +14,7 @@ from tuiconc.engine.config import RaceConfig, problems
 from tuiconc.engine.export import save as save_results
 from tuiconc.engine.race import Race, RaceHandle, RaceState, available_runners
 from tuiconc.engine.recording import Recording
+from tuiconc.engine.outputs import check_outputs
 from tuiconc.engine.replay import ReplayRace, config_from_recording
 from tuiconc.engine.sampler import Sampler, SamplerLike
 from tuiconc.machine import machine_facts
@@ -125,14 +126,32 @@ class RaceSession:
         return self.race.sampler if self.race is not None else self.sampler
 
     # -- saving ------------------------------------------------------------------------------
+    def export_paths(self, folder: str) -> dict[str, str]:
+        """What `export` writes in this folder: each name with its path."""
+        paths = {f"{RESULTS_STEM}{extension}": str(Path(folder) / f"{RESULTS_STEM}{extension}")
+                 for extension in RESULTS_FORMATS}
+        if self._last_finished_race() is not None:
+            paths[LAST_RACE_RECORDING] = str(Path(folder) / LAST_RACE_RECORDING)
+        return paths
+
+    def export_problem(self, folder: str) -> str | None:
+        """Why `export` could not write every file in this folder, or None: asked before writing any."""
+        return check_outputs(self.export_paths(folder))
+
     def export(self, folder: str) -> str:
-        """The history as JSON, CSV and Markdown, and the last finished race as a recording; what was saved."""
+        """The history as JSON, CSV and Markdown, and the last finished race as a recording; what was saved.
+
+        Each file is written whole or not at all; OutputError names the first that could not be."""
         stem = Path(folder) / RESULTS_STEM
         for extension in RESULTS_FORMATS:
             save_results(self.history, str(stem) + extension)
         saved = f"Saved {len(self.history)} races as {stem}.json, .csv and .md"
-        race = self.shown_race
-        if race is not None and race.done and race.snapshot().status == "finished":
+        race = self._last_finished_race()
+        if race is not None:
             race.recording().save(str(Path(folder) / LAST_RACE_RECORDING))
             saved += f", and the last race as {LAST_RACE_RECORDING} (tuiconc replay FILE)"
         return saved
+
+    def _last_finished_race(self) -> RaceHandle | None:
+        race = self.shown_race
+        return race if race is not None and race.done and race.snapshot().status == "finished" else None

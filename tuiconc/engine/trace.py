@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from tuiconc.engine.outputs import write_atomically
 from tuiconc.engine.timeline import Timeline
 
 
@@ -31,5 +32,4 @@ def trace_events(timeline: Timeline, worker_noun: dict[str, str] | None = None) 
 
 
 def write_trace(timeline: Timeline, path: str, worker_noun: dict[str, str] | None = None) -> None:
-    with open(path, "w") as f:
-        json.dump(trace_events(timeline, worker_noun), f, separators=(",", ":"))
+    write_atomically(path, json.dumps(trace_events(timeline, worker_noun), separators=(",", ":")))

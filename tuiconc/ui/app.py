@@ -7,6 +7,7 @@ holds the settings, the races and their history; the app holds no measurement lo
 from __future__ import annotations
 
 import asyncio
+import datetime
 import os
 import signal
 from typing import Iterable
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from tuiconc.engine.config import RaceConfig
+from tuiconc.engine.outputs import OutputError, check_output, write_atomically
 from tuiconc.engine.recording import Recording
 from tuiconc.engine.session import RaceSession
 from tuiconc.teach.talk import Talk
@@ -74,12 +76,22 @@ class TuiconcApp(App):
         self.theme = "textual-dark" if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
 
     def action_screenshot_to(self) -> None:
+        name = f"tuiconc_{datetime.datetime.now():%Y-%m-%dT%H_%M_%S}.svg"  # named now: the prompt checks this file
+
         def save(folder: str | None) -> None:
             if folder:
-                path = self.save_screenshot(path=folder)
-                self.notify(f"Screenshot saved: {path}")
+                path = os.path.join(folder, name)
+                try:
+                    write_atomically(path, self.export_screenshot())
+                except OutputError as error:
+                    self.notify(f"Not saved: {error}", severity="error")
+                else:
+                    self.notify(f"Screenshot saved: {path}")
 
-        self.push_screen(PromptScreen("Save a screenshot (SVG) in this folder:", os.getcwd(), check_folder), save)
+        def check(folder: str) -> str | None:
+            return check_folder(folder) or check_output(os.path.join(folder, name))
+
+        self.push_screen(PromptScreen("Save a screenshot (SVG) in this folder:", os.getcwd(), check), save)
 
     async def action_quit(self) -> None:
         self.session.close()

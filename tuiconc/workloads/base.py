@@ -119,6 +119,10 @@ class Workload:
     def combine(self, partials: Sequence[int]) -> int:
         return sum(partials)
 
+    def answered(self, answer: int, expected: int) -> bool:
+        """False when the answer counts successes and none succeeded: the lane measured nothing."""
+        return not (self.kind in ("io", "mixed") and expected > 0 and answer == 0)
+
     def shortfall(self, answer: int, expected: int) -> str:
         """Why an answer differs from the expected one, in words."""
         if self.kind == "io" and answer < expected:

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Label
 
 from tuiconc import tunables
 from tuiconc.engine.config import RaceConfig, lab_config
+from tuiconc.engine.outputs import OutputError
 from tuiconc.engine.session import RaceSession
 from tuiconc.engine.sweep import default_worker_counts
 from tuiconc.machine import start_methods
@@ -312,10 +313,15 @@ class ExplorerScreen(Screen):
 
         def save(folder: str | None) -> None:
             if folder:
-                self.notify(self.session.export(folder))
+                try:
+                    self.notify(self.session.export(folder))
+                except OutputError as error:  # checked a moment ago, failed now (a full disk): say so, keep going
+                    self.notify(f"Not saved: {error}", severity="error")
 
-        self.app.push_screen(PromptScreen("Save this session's results in this folder:", os.getcwd(), check_folder),
-                             save)
+        def check(folder: str) -> str | None:
+            return check_folder(folder) or self.session.export_problem(folder)
+
+        self.app.push_screen(PromptScreen("Save this session's results in this folder:", os.getcwd(), check), save)
 
     # -- messages from the widgets ------------------------------------------------------------
     async def on_workload_picker_chosen(self, message: WorkloadPicker.Chosen) -> None:
