@@ -14,7 +14,6 @@ from tuiconc.engine.config import ConfigError, RaceConfig, check_lab, lab_config
 from tuiconc.engine.labs import LABS
 from tuiconc.machine import default_start_method
 from tuiconc.runners import RUNNERS
-from tuiconc.workloads import WORKLOADS
 
 DESCRIPTION = "Race execution models headless."
 
