@@ -6,6 +6,7 @@ import tempfile
 import threading
 
 import psutil
+import pytest
 
 from tuiconc.engine.config import RaceConfig
 from tuiconc.engine.race import Race
@@ -70,22 +71,39 @@ def test_the_local_server_dying_mid_race_fails_requests_not_the_race():
     state = race.snapshot()
     assert state.status == "finished"
     for lane in state.lanes:
-        assert lane.status == "finished" and lane.correct is False
+        # Some requests answered: a wrong answer. None answered: the lane measured nothing, it failed.
+        assert (lane.status, lane.correct) == (("finished", False) if lane.answer else ("failed", False)), lane
         assert lane.done == 60, "every request is accounted for, failed or not"
         assert lane.error.endswith("of 60 requests failed"), lane.error
 
 
-def test_an_arena_killed_from_outside_fails_its_lane_and_leaves_nothing():
-    """Its pool workers outlive it holding its pipes: the lane must not wait for them forever."""
+def in_group(pgid: int) -> list:
+    found = []
+    for process in descendants():
+        try:
+            if os.getpgid(process.pid) == pgid:
+                found.append(process)
+        except ProcessLookupError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("runner", ["multiprocessing", "processpool", "hybrid"])
+def test_an_arena_killed_from_outside_fails_its_lane_and_its_processes_go_with_it(runner):
+    """Its pool workers (and forkserver, resource tracker) outlive it: the lane must not wait for
+    them, and they must not idle on until the race ends."""
     config = RaceConfig(workload="countdown", size=5_000_000_000, workers=2, mode="together",
-                        runners=("multiprocessing", "threading"))
+                        runners=(runner, "threading"))
     race = Race(config).start()
     try:
-        wait_until(lambda: race.snapshot().lane("multiprocessing").done > 0, timeout=30)
-        os.kill(race.snapshot().lane("multiprocessing").pid, signal.SIGKILL)
-        wait_until(lambda: race.snapshot().lane("multiprocessing").ended, timeout=15)
-        lane = race.snapshot().lane("multiprocessing")
+        wait_until(lambda: race.snapshot().lane(runner).done > 0, timeout=30)
+        pid = race.snapshot().lane(runner).pid
+        os.kill(pid, signal.SIGKILL)
+        wait_until(lambda: race.snapshot().lane(runner).ended, timeout=15)
+        lane = race.snapshot().lane(runner)
         assert lane.status == "failed" and "SIGKILL" in lane.error
+        assert not in_group(pid)  # gone with it, not left idling until the race ends
+        assert race.snapshot().lane("threading").active  # the race goes on without them
     finally:
         race.cancel()
     wait_until(lambda: not descendants(), timeout=5)

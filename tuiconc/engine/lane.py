@@ -218,11 +218,11 @@ class LaneProcess(LaneTracker):
             self.receive(message)
 
     def wait(self, timeout: float | None = None) -> bool:
-        """True once the process has exited and every message has been read."""
-        try:
-            returncode = self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
+        """True once the process has exited, its group with it, and every message has been read."""
+        if not self._exited(timeout):
             return False
+        self._end_group_left_behind()
+        returncode = self.process.wait()
         self._join_readers()
         with self.lock:
             ended = self.state.ended
@@ -234,6 +234,35 @@ class LaneProcess(LaneTracker):
             stream.close()
         shutil.rmtree(self.tmpdir, ignore_errors=True)
         return True
+
+    def _exited(self, timeout: float | None) -> bool:
+        """Whether the arena has exited, leaving it unreaped: while it is a zombie, its process group's id
+        can't be given to another process, so the group can still be ended safely."""
+        if not hasattr(os, "waitid"):
+            try:
+                self.process.wait(timeout)
+                return True
+            except subprocess.TimeoutExpired:
+                return False
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            flags = os.WEXITED | os.WNOWAIT | (0 if deadline is None else os.WNOHANG)
+            try:
+                if os.waitid(os.P_PID, self.process.pid, flags) is not None:
+                    return True
+            except ChildProcessError:  # reaped already (cancelled meanwhile)
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+    def _end_group_left_behind(self) -> None:
+        """A lane's processes never outlive its arena: pool workers, a forkserver or a resource tracker
+        left by an arena that died (killed from outside, say) would otherwise idle on until the race ends."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def _join_readers(self) -> None:
         """Read to the end of the arena's pipes. If the arena died (killed from outside, say), its
