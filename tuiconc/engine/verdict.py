@@ -75,3 +75,39 @@ def verdict(lanes: list[LaneState]) -> str | None:
     if winner is sequential:
         return f"{label} ({evidence}): sequential won, {_why(winner, kind)}."
     return f"{label} ({evidence}): {winner.name} won at {winner.speedup or 0:.2f}× because {_why(winner, kind)}."
+
+
+def _label(kind: str) -> str:
+    return CLASSES[kind][0].upper() + CLASSES[kind][1:]
+
+
+def _range_text(lane: LaneState) -> str:
+    return f"{lane.wall_min_s:.2f}–{lane.wall_max_s:.2f} s"
+
+
+def spread_verdict(lanes: list[LaneState], usable_cpus: int) -> str | None:
+    """What the figures cannot support, said instead of a winner; None when `verdict` may speak.
+
+    A CPU speedup above the usable CPUs is impossible, so the baseline ran slow: a baseline
+    problem, not a result. Over repeated runs, a winner whose range of wall times overlaps the
+    runner-up's won by noise, not by its execution model.
+    """
+    kind = classify(lanes)
+    ranked = sorted(_finished(lanes), key=lambda lane: lane.wall_s)
+    if kind is None or not ranked:
+        return None
+    if kind in ("cpu", "cpu-nogil"):
+        impossible = [lane for lane in ranked if lane.speedup is not None and lane.speedup > usable_cpus]
+        if impossible:
+            lane = impossible[0]
+            return (f"{_label(kind)}: {lane.name}'s {lane.speedup:.2f}× is more than {usable_cpus} usable CPUs can "
+                    f"give CPU work, a baseline problem: the sequential lane ran slower than it can (a busy "
+                    f"machine?); repeat the race (--repeat) for a baseline from every round.")
+    if len(ranked) < 2 or ranked[0].runs < 2 or ranked[1].runs < 2:
+        return None
+    first, second = ranked[0], ranked[1]
+    if first.wall_min_s is None or second.wall_min_s is None or first.wall_max_s < second.wall_min_s:
+        return None
+    return (f"{_label(kind)}: {first.name} ({_range_text(first)}) and {second.name} ({_range_text(second)}) "
+            f"are within the noise: their ranges over {min(first.runs, second.runs)} runs overlap, so neither "
+            f"won.")
