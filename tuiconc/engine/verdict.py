@@ -7,6 +7,7 @@ let the threads run at once.
 
 from __future__ import annotations
 
+from tuiconc import units
 from tuiconc.engine.lane import LaneState
 
 THREAD_RUNNERS = ("threading", "threadpool", "to-thread")
@@ -82,7 +83,7 @@ def _label(kind: str) -> str:
 
 
 def _range_text(lane: LaneState) -> str:
-    return f"{lane.wall_min_s:.2f}–{lane.wall_max_s:.2f} s"
+    return units.seconds_range(lane.wall_min_s, lane.wall_max_s)
 
 
 def spread_verdict(lanes: list[LaneState], usable_cpus: int) -> str | None:
