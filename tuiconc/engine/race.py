@@ -94,7 +94,7 @@ def ideal_speedup(workers: int, usable_cpus: int, io_bound: bool, usable_cores: 
         return max(1, workers)
     processors = max(1, min(workers, usable_cpus))
     cores = min(usable_cores or usable_cpus, usable_cpus)
-    return min(processors, cores) + tunables.SMT_GAIN * max(0, processors - cores)
+    return processors if processors <= cores else cores + tunables.SMT_GAIN * (processors - cores)
 
 
 def place_lanes(lanes: list[LaneState], mode: str) -> None:
