@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 
@@ -10,6 +11,7 @@ import psutil
 import pytest
 
 from tuiconc.engine import spawn
+from tuiconc.machine import usable_cpus
 
 # For the few tests whose outcome needs the cores free (processes beating sequential, threads
 # visibly overlapping): on a shared machine another job can take them for a while, so such a
@@ -72,3 +74,14 @@ def cli_env():
 @pytest.fixture
 def tuiconc_cmd():
     return [sys.executable, "-m", "tuiconc"]
+
+
+@pytest.fixture
+def hogs():
+    """Busy loops in sessions of their own, like a browser or a compile: every core and then some."""
+    started = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+               for _ in range(2 * usable_cpus())]
+    yield started
+    for hog in started:
+        hog.kill()
+        hog.wait()

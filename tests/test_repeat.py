@@ -57,16 +57,21 @@ def slowed_race(tmp_path_factory):
 
     env = {**os.environ, "PYTHONPATH": spawn.PACKAGE_ROOT}
     hogs = start_hogs(2 * usable_cpus(), env)
+    cli = subprocess.Popen([sys.executable, "-m", "tuiconc", "race", "-w", "countdown", "-n", "6000000", "-k", "2",
+                            "-r", ",".join(LANES), "--repeat", "3", "--json"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        cli = subprocess.Popen([sys.executable, "-m", "tuiconc", "race", "-w", "countdown", "-n", "6000000", "-k", "2",
-                                "-r", ",".join(LANES), "--repeat", "3", "--json"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        parent = psutil.Process(cli.pid)
-        first = wait_until(lambda: arena_children(parent), timeout=60)[0]
-        wait_until(lambda: not first.is_running() or first.status() == psutil.STATUS_ZOMBIE, timeout=120)
-    finally:
-        kill_by_pid(hogs)
-    out, err = cli.communicate(timeout=240)
+        try:  # generous deadlines: other jobs on a shared machine slow the command itself too
+            parent = psutil.Process(cli.pid)
+            first = wait_until(lambda: arena_children(parent), timeout=180)[0]
+            wait_until(lambda: not first.is_running() or first.status() == psutil.STATUS_ZOMBIE, timeout=300)
+        finally:
+            kill_by_pid(hogs)
+        out, err = cli.communicate(timeout=600)
+    except BaseException:
+        cli.terminate()  # SIGTERM: the command ends every lane process before it exits
+        cli.communicate(timeout=60)
+        raise
     assert cli.returncode == 0, err
     return json.loads(out)
 
@@ -137,7 +142,7 @@ def summary_lane(runner, low, median, high, speedup, cores=1.0, workers=4):
 
 def test_overlapping_ranges_are_within_the_noise():
     lanes = [summary_lane("sequential", 2.0, 2.1, 2.4, 1.0, workers=1), summary_lane("threading", 1.9, 2.0, 2.2, 1.05)]
-    line = spread_verdict(lanes, usable_cpus=2)
+    line = spread_verdict(lanes)
     assert "threading (1.90–2.20 s) and sequential (2.00–2.40 s) are within the noise" in line
     assert "won" not in line.replace("neither won", "")
 
@@ -145,15 +150,7 @@ def test_overlapping_ranges_are_within_the_noise():
 def test_separate_ranges_leave_the_verdict_to_name_the_winner():
     lanes = [summary_lane("sequential", 2.0, 2.1, 2.2, 1.0, workers=1),
              summary_lane("multiprocessing", 1.0, 1.1, 1.2, 1.9, cores=1.9)]
-    assert spread_verdict(lanes, usable_cpus=2) is None
-
-
-def test_a_cpu_speedup_above_the_usable_cpus_is_a_baseline_problem():
-    lanes = [LaneState("sequential", status="finished", correct=True, wall_s=3.0, cores=1.0, workers=1, speedup=1.0),
-             LaneState("multiprocessing", status="finished", correct=True, wall_s=1.0, cores=1.9, workers=4,
-                       speedup=3.0)]
-    line = spread_verdict(lanes, usable_cpus=2)
-    assert "multiprocessing's 3.00× is more than 2 usable CPUs can give CPU work, a baseline problem" in line
+    assert spread_verdict(lanes) is None
 
 
 # -- recordings, the table, the sweep --------------------------------------------------------

@@ -4,6 +4,11 @@
 PROGRESS_HZ = 30
 # The one psutil sampler: per-core and per-lane CPU, memory.
 SAMPLE_HZ = 4
+# "The machine is busy" looks back this far: other programs' CPU over the last RECENT_S seconds.
+RECENT_S = 2.0
+BUSY_MACHINE_CORES = 0.5  # other programs above this many cores: the status line warns before a race
+# The app redraws the lanes this often; the cores pane follows the sampler.
+REFRESH_HZ = 8
 # Samples of history kept per core for the sparklines.
 CORE_HISTORY = 60
 # Lanes run at lower priority than the front end so the UI never starves.

@@ -62,6 +62,13 @@ class LaneState:
     wall_max_s: float | None = None
     speedup_min: float | None = None
     speedup_max: float | None = None
+    # What else ran while the lane did, from the sampler, over the sampled_s seconds it watched the
+    # lane (start-up included): other programs' and tuiconc's own CPU, in cores, and the time the
+    # lane's threads waited runnable for a CPU (None: not measured here).
+    sampled_s: float | None = None
+    others_cores: float | None = None
+    front_end_cores: float | None = None
+    runqueue_wait_s: float | None = None
 
     @property
     def name(self) -> str:
@@ -93,8 +100,8 @@ class LaneState:
     def to_json(self) -> dict:
         keys = ("runner", "label", "python", "gil_enabled", "status", "answer", "expected", "correct", "wall_s",
                 "startup_s", "cpu_s", "cores", "speedup", "efficiency", "peak_rss_mb", "workers", "start_method",
-                "error", "extra", "started_s", "runs", "wall_min_s", "wall_max_s", "spread", "speedup_min",
-                "speedup_max", "unstable")
+                "error", "extra", "sampled_s", "others_cores", "front_end_cores", "runqueue_wait_s", "started_s",
+                "runs", "wall_min_s", "wall_max_s", "spread", "speedup_min", "speedup_max", "unstable")
         return {key: getattr(self, key) for key in keys}
 
 

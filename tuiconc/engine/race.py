@@ -22,10 +22,11 @@ from tuiconc.machine import machine_facts
 from tuiconc.runners import RUNNERS
 from tuiconc.engine.recording import Recorder, Recording
 from tuiconc.engine.repeats import summarise_rounds
-from tuiconc.engine.sampler import Sampler
+from tuiconc.engine.sampler import Sampler, SamplerLike, TreeSample
 from tuiconc.engine.timeline import Timeline
 from tuiconc.engine.trace import write_trace
-from tuiconc.engine.verdict import spread_verdict, verdict
+from tuiconc.engine.disturbance import disturbance
+from tuiconc.engine.verdict import classify, spread_verdict, verdict
 from tuiconc.workloads import WORKLOADS
 
 RACE_STATUSES = ("ready", "preparing", "running", "finished", "cancelled", "failed")
@@ -75,16 +76,28 @@ class RaceState:
             "lanes": [lane.to_json() for lane in self.lanes],
             "rounds": [[lane.to_json() for lane in lanes] for lanes in self.rounds],
             "verdict": self.verdict,
+            "disturbed": self.disturbed is not None,
+            "disturbed_reason": self.disturbed,
         }
+
+    @property
+    def disturbed(self) -> str | None:
+        """Why the figures are not the workload's own (a busy machine), or None."""
+        if self.status != "finished":
+            return None
+        return disturbance(self.lanes, self.machine["usable_cpus"], self.config.mode, classify(self.lanes))
 
     @property
     def verdict(self) -> str | None:
         if self.status != "finished":
             return None
+        disturbed = self.disturbed
+        if disturbed:
+            return f"Figures disturbed: {disturbed}. Re-run on a quieter machine before reading a winner into them."
         if self.config.mode == "together" and len(self.lanes) > 1:
             return (f"Together, the lanes shared {self.machine['usable_cpus']} CPUs, so each lane's figures include "
                     f"the others' load: race isolated (mode) for a verdict.")
-        return spread_verdict(self.lanes, self.machine["usable_cpus"]) or verdict(self.lanes)
+        return spread_verdict(self.lanes) or verdict(self.lanes)
 
 
 def ideal_speedup(workers: int, usable_cpus: int, io_bound: bool, usable_cores: int | None = None) -> float:
@@ -162,14 +175,26 @@ def fill_live_figures(state: RaceState, trackers: dict[str, LaneTracker], now: f
 
 
 class RaceHandle:
-    """What front ends drive, live or replayed: start, snapshot, wait, cancel."""
+    """What front ends drive, live or replayed: start, snapshot, wait, cancel; its config, sampler and timeline."""
 
+    config: RaceConfig
+    sampler: SamplerLike  # the readings that belong with this race: live, or a replay's own
+    timeline: Timeline
     _done: threading.Event
 
     def start(self) -> "RaceHandle":
         raise NotImplementedError
 
     def snapshot(self) -> RaceState:
+        raise NotImplementedError
+
+    def cancel(self, wait: bool = True) -> None:
+        raise NotImplementedError
+
+    def recording(self) -> Recording:
+        raise NotImplementedError
+
+    def write_trace(self, path: str) -> None:
         raise NotImplementedError
 
     def run(self) -> RaceState:
@@ -267,6 +292,7 @@ class Race(RaceHandle):
             self._set_status("preparing")
             if self.config.needs_local_server and not self._cancel.is_set():
                 server = LocalServer()
+                self.sampler.count_as_front_end(server.process.pid)
             self._set_status("running")
             url = server.url if server else None
             for number in range(1, self.config.repeat + 1):
@@ -343,14 +369,16 @@ class Race(RaceHandle):
                 continue
             lane.wait()
             tree = self.sampler.unwatch(lane.process.pid)
-            self._settle(lane, tree.peak_rss_bytes)
+            self._settle(lane, tree)
 
-    def _settle(self, lane: LaneProcess, sampled_peak_rss: int) -> None:
+    def _settle(self, lane: LaneProcess, tree: TreeSample) -> None:
         with self._lock:
             state = lane.state
             if state.status != "finished":
                 return
-            fields = {"peak_rss_mb": max(state.peak_rss_mb or 0.0, sampled_peak_rss / MB)}
+            fields = {"peak_rss_mb": max(state.peak_rss_mb or 0.0, tree.peak_rss_bytes / MB),
+                      "sampled_s": _rounded(tree.watched_s), "others_cores": _rounded(tree.others_cores), "front_end_cores": _rounded(tree.front_end_cores),
+                      "runqueue_wait_s": _rounded(tree.runqueue_wait_s)}
             if state.correct is False:
                 fields["error"] = self.workload.shortfall(state.answer, state.expected)
         lane.settle(**fields)
@@ -380,6 +408,10 @@ class Race(RaceHandle):
                 if not lane.ended:
                     lane.status = "cancelled"
         self._set_status("failed", message)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 def available_runners() -> list[str]:

@@ -41,7 +41,8 @@ def summarise_lane(runs: list[LaneState]) -> LaneState:
     walls = [run.wall_s for run in good]
     summary.wall_s = median(walls)
     summary.wall_min_s, summary.wall_max_s = (min(walls), max(walls)) if walls else (None, None)
-    for name in ("startup_s", "cpu_s", "cores"):
+    # Interference too: one disturbed round among quiet ones is what the medians leave out.
+    for name in ("startup_s", "cpu_s", "cores", "sampled_s", "others_cores", "front_end_cores", "runqueue_wait_s"):
         setattr(summary, name, _median_of(good, name))
     summary.peak_rss_mb = max((run.peak_rss_mb for run in good if run.peak_rss_mb is not None), default=None)
     speedups = [run.speedup for run in good if run.speedup is not None]

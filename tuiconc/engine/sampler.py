@@ -7,9 +7,11 @@ everything that wants these figures reads them from here instead of asking psuti
 from __future__ import annotations
 
 import collections
+import os
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import psutil
 
@@ -19,12 +21,27 @@ from tuiconc.machine import usable_cpu_ids
 
 @dataclass
 class TreeSample:
-    """A process and all its descendants."""
+    """A process and all its descendants, and what the rest of the machine did while it was watched."""
 
     cores_now: float = 0.0  # CPU seconds per second over the last interval
     rss_bytes: int = 0
     peak_rss_bytes: int = 0
     cpu_s: float = 0.0
+    watched_s: float = 0.0  # sampled time while it was watched
+    others_cpu_s: float = 0.0  # CPU used meanwhile by programs that are neither a lane nor tuiconc's front end
+    front_end_cpu_s: float = 0.0  # CPU used meanwhile by tuiconc's front end (UI or CLI, sampler, local server)
+    runqueue_wait_s: float | None = None  # time its threads spent runnable, waiting for a CPU (None: unknown)
+
+    def cores(self, cpu_s: float) -> float | None:
+        return cpu_s / self.watched_s if self.watched_s > 0 else None
+
+    @property
+    def others_cores(self) -> float | None:
+        return self.cores(self.others_cpu_s)
+
+    @property
+    def front_end_cores(self) -> float | None:
+        return self.cores(self.front_end_cpu_s)
 
 
 @dataclass
@@ -33,6 +50,7 @@ class Sample:
     cores: list[float] = field(default_factory=list)  # percent per usable CPU
     history: list[list[float]] = field(default_factory=list)
     trees: dict[int, TreeSample] = field(default_factory=dict)
+    others_cores: float = 0.0  # other programs' CPU, in cores, over the last few seconds (RECENT_S)
 
     @property
     def total_percent(self) -> float:
@@ -59,13 +77,14 @@ def _descendants(pid: int, children: dict[int, list[int]]) -> list[psutil.Proces
     return found
 
 
-def _tree_cpu_and_rss(root: psutil.Process, children: dict[int, list[int]] | None = None) -> tuple[float, int]:
+def _tree_cpu_and_rss(root: psutil.Process, children: dict[int, list[int]] | None = None
+                      ) -> tuple[float, int, list[psutil.Process]]:
     """Children already reaped count through their parent's children_* times, so the sum only grows."""
     cpu, rss = 0.0, 0
     try:
         processes = [root, *(root.children(recursive=True) if children is None else _descendants(root.pid, children))]
     except psutil.Error:
-        return cpu, rss
+        return cpu, rss, []
     for process in processes:
         try:
             with process.oneshot():
@@ -74,10 +93,52 @@ def _tree_cpu_and_rss(root: psutil.Process, children: dict[int, list[int]] | Non
                 rss += process.memory_info().rss
         except psutil.Error:
             continue
-    return cpu, rss
+    return cpu, rss, processes
+
+
+SCHEDSTAT = "/proc/self/schedstat"
+SCHEDSTAT_MISSING = "this system does not report run-queue waits (Linux /proc/PID/schedstat)"
+
+
+def runqueue_waits(processes: list[psutil.Process]) -> dict[tuple[int, int], float]:
+    """Seconds each thread of these processes has spent runnable but waiting for a CPU (Linux schedstat)."""
+    waits = {}
+    for process in processes:
+        folder = f"/proc/{process.pid}/task"
+        try:
+            tids = os.listdir(folder)
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                with open(f"{folder}/{tid}/schedstat", "rb") as stat:
+                    waits[(process.pid, int(tid))] = int(stat.read().split()[1]) / 1e9
+            except (OSError, IndexError, ValueError):
+                continue
+    return waits
+
+
+def busy_cpu_seconds(times) -> float:
+    """A CPU's time spent running anything: all of it but idle and waiting for I/O."""
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+class SamplerLike(Protocol):
+    """What the front ends read cores from: this machine's sampler, a replay's, or a test's fixed one."""
+
+    def start(self) -> "SamplerLike": ...
+
+    def stop(self) -> None: ...
+
+    def snapshot(self) -> Sample: ...
 
 
 class Sampler:
+    """Per-core CPU, each watched lane's process tree, and everything else the machine ran meanwhile.
+
+    Each tick splits the machine's busy time into the lanes', tuiconc's front end's and other
+    programs', and adds the last two to every lane being watched: what disturbed its figures."""
+
     def __init__(self, hz: float = tunables.SAMPLE_HZ, history: int = tunables.CORE_HISTORY):
         self.interval = 1 / hz
         self.cpu_ids = usable_cpu_ids()
@@ -86,13 +147,21 @@ class Sampler:
         self._trees: dict[int, TreeSample] = {}
         self._roots: dict[int, psutil.Process] = {}
         self._last: dict[int, tuple[float, float]] = {}
+        self._waits: dict[int, dict[tuple[int, int], float]] = {}  # per root: last wait seen per thread
+        self._me = psutil.Process()
+        self._front_end = [self._me]  # this process, and helpers like the local HTTP server
+        self._unwatched_cpu = 0.0  # lanes let go since the last tick: the CPU already counted for them
+        self._recent: collections.deque[tuple[float, float]] = collections.deque()  # (seconds, others' CPU s)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.schedstat = os.path.exists(SCHEDSTAT)
 
     def start(self) -> "Sampler":
         if self._thread is None:
-            psutil.cpu_percent(percpu=True)  # the first reading only sets the baseline
+            self._tick_at = time.monotonic()
+            self._busy_at = self._busy_per_cpu()
+            self._front_at, self._reaped_at = self._front_end_cpu()
             self._thread = threading.Thread(target=self._loop, name="tuiconc-sampler", daemon=True)
             self._thread.start()
         return self
@@ -109,14 +178,27 @@ class Sampler:
             return
         with self._lock:
             self._roots[pid] = process
-            self._trees[pid] = TreeSample()
+            self._trees[pid] = TreeSample(runqueue_wait_s=0.0 if self.schedstat else None)
+            self._waits[pid] = {}
         self._sample_tree(pid, process)
 
     def unwatch(self, pid: int) -> TreeSample:
         with self._lock:
             self._roots.pop(pid, None)
             self._last.pop(pid, None)
-            return self._trees.pop(pid, TreeSample())
+            self._waits.pop(pid, None)
+            tree = self._trees.pop(pid, TreeSample())
+            self._unwatched_cpu += tree.cpu_s
+            return tree
+
+    def count_as_front_end(self, pid: int) -> None:
+        """A helper process of tuiconc's (the local HTTP server): its CPU is not another program's."""
+        try:
+            process = psutil.Process(pid)
+        except psutil.Error:
+            return
+        with self._lock:
+            self._front_end.append(process)
 
     def tree(self, pid: int) -> TreeSample:
         with self._lock:
@@ -125,37 +207,87 @@ class Sampler:
 
     def snapshot(self) -> Sample:
         with self._lock:
+            recent_s = sum(seconds for seconds, _ in self._recent)
             return Sample(
                 cpu_ids=list(self.cpu_ids),
                 cores=list(self._cores),
                 history=[list(h) for h in self._history],
                 trees={pid: TreeSample(**vars(t)) for pid, t in self._trees.items()},
+                others_cores=sum(cpu for _, cpu in self._recent) / recent_s if recent_s else 0.0,
             )
 
-    def _sample_tree(self, pid: int, root: psutil.Process, children: dict[int, list[int]] | None = None) -> None:
-        cpu, rss = _tree_cpu_and_rss(root, children)
+    # -- the sampling thread -------------------------------------------------------------------
+    def _busy_per_cpu(self) -> list[tuple[float, float]]:
+        """(busy, total) CPU seconds so far for each usable CPU."""
+        times = psutil.cpu_times(percpu=True)
+        return [(busy_cpu_seconds(times[i]), sum(times[i])) if i < len(times) else (0.0, 0.0) for i in self.cpu_ids]
+
+    def _front_end_cpu(self) -> tuple[float, float]:
+        """The front end's CPU seconds so far, and those of its children it has reaped.
+
+        A lane's arena, once reaped, adds its whole CPU (its workers' included) to our children's
+        times: the part of its CPU that no tick of its own saw, if it ended between ticks."""
+        total, reaped = 0.0, 0.0
+        for process in list(self._front_end):
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+            if process is self._me:
+                reaped = times.children_user + times.children_system
+        return total, reaped
+
+    def _sample_tree(self, pid: int, root: psutil.Process, children: dict[int, list[int]] | None = None) -> float:
+        """Read one lane's tree; returns the CPU seconds it used since the last reading."""
+        cpu, rss, processes = _tree_cpu_and_rss(root, children)
+        waits = runqueue_waits(processes) if self.schedstat else {}
         now = time.monotonic()
         with self._lock:
             tree = self._trees.get(pid)
             if tree is None:
-                return
+                return 0.0
             last = self._last.get(pid)
+            used = max(0.0, cpu - last[0]) if last is not None else 0.0
             if last is not None and now > last[1]:
-                tree.cores_now = max(0.0, (cpu - last[0]) / (now - last[1]))
+                tree.cores_now = used / (now - last[1])
             self._last[pid] = (cpu, now)
             tree.cpu_s = max(tree.cpu_s, cpu)
             tree.rss_bytes = rss
             tree.peak_rss_bytes = max(tree.peak_rss_bytes, rss)
+            if self.schedstat:  # threads that ended keep the wait they had when last seen
+                seen = self._waits.setdefault(pid, {})
+                seen.update(waits)
+                tree.runqueue_wait_s = sum(seen.values())
+        return used
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
-            per_cpu = psutil.cpu_percent(percpu=True)
-            cores = [per_cpu[i] if i < len(per_cpu) else 0.0 for i in self.cpu_ids]
+            now, busy, (front, reaped) = time.monotonic(), self._busy_per_cpu(), self._front_end_cpu()
+            elapsed = max(1e-9, now - self._tick_at)
+            cores = [100.0 * max(0.0, min(1.0, (b - b0) / (t - t0))) if t > t0 else 0.0
+                     for (b, t), (b0, t0) in zip(busy, self._busy_at)]
+            machine_used = sum(b - b0 for (b, _), (b0, _) in zip(busy, self._busy_at))
+            front_used = max(0.0, front - self._front_at)
+            with self._lock:
+                reaped_unseen = max(0.0, reaped - self._reaped_at - self._unwatched_cpu)
+                self._unwatched_cpu = 0.0
+            self._tick_at, self._busy_at, self._front_at, self._reaped_at = now, busy, front, reaped
             with self._lock:
                 self._cores = cores
                 for history, value in zip(self._history, cores):
                     history.append(value)
                 roots = list(self._roots.items())
             children = children_map() if len(roots) > 1 else None
-            for pid, root in roots:
-                self._sample_tree(pid, root, children)
+            lanes_used = reaped_unseen + sum(self._sample_tree(pid, root, children) for pid, root in roots)
+            others_used = max(0.0, machine_used - lanes_used - front_used)
+            with self._lock:
+                for pid, _ in roots:
+                    tree = self._trees.get(pid)
+                    if tree is not None:
+                        tree.watched_s += elapsed
+                        tree.others_cpu_s += others_used
+                        tree.front_end_cpu_s += front_used
+                self._recent.append((elapsed, others_used))
+                while sum(seconds for seconds, _ in self._recent) - self._recent[0][0] >= tunables.RECENT_S:
+                    self._recent.popleft()

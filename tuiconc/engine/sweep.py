@@ -24,6 +24,7 @@ from typing import Iterable
 
 from tuiconc import __version__, tunables
 from tuiconc.engine.config import ConfigError, RaceConfig, check_workers, problems
+from tuiconc.engine.disturbance import SPEEDUP_SLACK
 from tuiconc.engine.lane import LaneState
 from tuiconc.engine.repeats import median
 from tuiconc.machine import machine_facts
@@ -309,7 +310,8 @@ def summary_notes(state: SweepState) -> list[str]:
     if cores < cpus and not state.io_bound and any(p.workers > cores for p in state.points):
         notes.append(f"{cpus} usable CPUs sit on {cores} physical cores: past {cores} workers a second thread "
                      f"shares a core (SMT), worth about {tunables.SMT_GAIN:.2f} of one, so the ideal line bends there")
-    impossible = [p.workers for p in state.points if p.speedup is not None and p.speedup > state.usable_cpus]
+    impossible = [p.workers for p in state.points
+                  if p.speedup is not None and p.speedup > state.usable_cpus * SPEEDUP_SLACK]
     if impossible and not state.io_bound:
         notes.append(f"a baseline problem: the speedup at {_listed(impossible)} workers is more than "
                      f"{state.usable_cpus} usable CPUs can give CPU work, so the sequential baseline ran slow; "

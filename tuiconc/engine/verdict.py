@@ -1,13 +1,15 @@
 """What a finished race says, in one sentence: what kind of work this was, who won, and why.
 
-Classified from the measurements, not from the workload's label: the sequential lane's
-effective cores tell waiting from computing; a multi-threaded lane's tell whether the GIL
-let the threads run at once.
+Classified from the measurements, not from the workload's label: the cores the sequential
+lane wanted (its CPU and its waits for a CPU, per second: a lane that other programs starved
+still wanted a core) tell waiting from computing; a multi-threaded lane's cores tell whether
+the GIL let the threads run at once.
 """
 
 from __future__ import annotations
 
 from tuiconc import units
+from tuiconc.engine.disturbance import demand
 from tuiconc.engine.lane import LaneState
 
 THREAD_RUNNERS = ("threading", "threadpool", "to-thread")
@@ -32,9 +34,10 @@ def classify(lanes: list[LaneState]) -> str | None:
     sequential = next((lane for lane in _finished(lanes) if lane.runner == "sequential"), None)
     if sequential is None:
         return None
-    if sequential.cores < WAITING_BELOW:
+    wanted = demand(sequential) or sequential.cores
+    if wanted < WAITING_BELOW:
         return "io"
-    if sequential.cores < COMPUTING_ABOVE:
+    if wanted < COMPUTING_ABOVE:
         return "mixed"
     threads = [lane for lane in _finished(lanes) if lane.runner in THREAD_RUNNERS and (lane.workers or 1) > 1]
     if threads and max(lane.cores for lane in threads) >= PARALLEL_THREADS_ABOVE:
@@ -86,25 +89,12 @@ def _range_text(lane: LaneState) -> str:
     return units.seconds_range(lane.wall_min_s, lane.wall_max_s)
 
 
-def spread_verdict(lanes: list[LaneState], usable_cpus: int) -> str | None:
-    """What the figures cannot support, said instead of a winner; None when `verdict` may speak.
-
-    A CPU speedup above the usable CPUs is impossible, so the baseline ran slow: a baseline
-    problem, not a result. Over repeated runs, a winner whose range of wall times overlaps the
-    runner-up's won by noise, not by its execution model.
-    """
+def spread_verdict(lanes: list[LaneState]) -> str | None:
+    """Over repeated runs, a winner whose range of wall times overlaps the runner-up's won by noise,
+    not by its execution model: said instead of a winner. None when `verdict` may speak."""
     kind = classify(lanes)
     ranked = sorted(_finished(lanes), key=lambda lane: lane.wall_s)
-    if kind is None or not ranked:
-        return None
-    if kind in ("cpu", "cpu-nogil"):
-        impossible = [lane for lane in ranked if lane.speedup is not None and lane.speedup > usable_cpus]
-        if impossible:
-            lane = impossible[0]
-            return (f"{_label(kind)}: {lane.name}'s {lane.speedup:.2f}× is more than {usable_cpus} usable CPUs can "
-                    f"give CPU work, a baseline problem: the sequential lane ran slower than it can (a busy "
-                    f"machine?); repeat the race (--repeat) for a baseline from every round.")
-    if len(ranked) < 2 or ranked[0].runs < 2 or ranked[1].runs < 2:
+    if kind is None or len(ranked) < 2 or ranked[0].runs < 2 or ranked[1].runs < 2:
         return None
     first, second = ranked[0], ranked[1]
     if first.wall_min_s is None or second.wall_min_s is None or first.wall_max_s < second.wall_min_s:

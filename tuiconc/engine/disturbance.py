@@ -1,0 +1,60 @@
+"""Whether a race's figures show the workload or a busy machine: other programs, waits for a CPU,
+speedups no machine of this size can give.
+
+A lane that other programs starved is not I/O-bound, and a lane that beat the cores it has
+measured a bad baseline: the verdict must say so instead of explaining a winner.
+"""
+
+from __future__ import annotations
+
+from tuiconc.engine.lane import LaneState
+
+OTHERS_SHARE = 0.25  # other programs using more than this share of the usable cores, competing with a lane
+WAIT_SHARE = 0.10  # a lane runnable but waiting for a CPU more than this share of its wall time
+SPEEDUP_SLACK = 1.05  # CPU-bound speedup above the usable cores by more than this: a baseline problem
+CPU_KINDS = ("cpu", "cpu-nogil")
+
+
+def wait_share(lane: LaneState) -> float | None:
+    """Share of the sampled time the lane's threads spent runnable, waiting for a CPU (summed over threads)."""
+    if lane.runqueue_wait_s is None or not lane.sampled_s:
+        return None
+    return lane.runqueue_wait_s / lane.sampled_s
+
+
+def demand(lane: LaneState) -> float | None:
+    """Threads the lane kept runnable on average, running or waiting for a CPU: the cores it wanted."""
+    if lane.cores is None:
+        return None
+    return lane.cores + (wait_share(lane) or 0.0)
+
+
+def outside_wait_share(lane: LaneState, usable_cpus: int) -> float:
+    """The lane's waits for a CPU that its own threads did not cause, as a share of its time: more
+    runnable threads than cores wait by themselves, whatever else the machine runs."""
+    return (wait_share(lane) or 0.0) - max(0.0, (demand(lane) or 0.0) - usable_cpus)
+
+
+def disturbance(lanes: list[LaneState], usable_cpus: int, mode: str, kind: str | None) -> str | None:
+    """Why these figures are not the workload's own, in words; None when nothing disturbed them."""
+    finished = [lane for lane in lanes if lane.status == "finished" and lane.wall_s]
+    competed = [lane for lane in finished if lane.others_cores is not None
+                and lane.others_cores > OTHERS_SHARE * usable_cpus
+                and (demand(lane) or 0.0) + lane.others_cores > usable_cpus]
+    if competed:
+        lane = max(competed, key=lambda lane: lane.others_cores)
+        return (f"other programs used {lane.others_cores:.1f} of {usable_cpus} cores while {lane.name} ran, "
+                f"competing with it")
+    if mode != "together":  # together, the lanes wait for each other by design
+        waited = [lane for lane in finished if outside_wait_share(lane, usable_cpus) > WAIT_SHARE]
+        if waited:
+            lane = max(waited, key=lambda lane: outside_wait_share(lane, usable_cpus))
+            return (f"{lane.name} waited for a CPU {outside_wait_share(lane, usable_cpus):.0%} of its time: "
+                    f"something else had the cores")
+    if kind in CPU_KINDS:
+        beyond = [lane for lane in finished if lane.speedup and lane.speedup > usable_cpus * SPEEDUP_SLACK]
+        if beyond:
+            lane = max(beyond, key=lambda lane: lane.speedup)
+            return (f"{lane.name}'s {lane.speedup:.2f}× is more than {usable_cpus} cores can give CPU-bound work: "
+                    f"the sequential baseline ran slow (a busy machine while it ran)")
+    return None
