@@ -16,6 +16,7 @@ from conftest import descendants
 
 
 def lane(runner, wall_s, cores, workers=1, others=0.0, wait_s=0.0, sampled_s=None):
+    """A finished lane; the sampler watched it for its wall time unless told otherwise."""
     return LaneState(runner, status="finished", correct=True, wall_s=wall_s, cores=cores, cpu_s=cores * wall_s,
                      workers=workers, finished_at=wall_s, others_cores=others, runqueue_wait_s=wait_s,
                      sampled_s=wall_s if sampled_s is None else sampled_s)
@@ -50,6 +51,10 @@ def test_more_processes_than_cores_wait_by_themselves_and_that_is_not_a_disturba
     assert judged(lanes) is None
 
 
+def test_a_lane_too_short_for_the_sampler_is_not_judged():
+    assert judged([lane("sequential", 0.5, 0.6, others=1.5, wait_s=0.3)]) is None
+
+
 def test_together_lanes_wait_for_each_other_by_design():
     assert judged([lane("sequential", 4.0, 0.6, wait_s=1.6)], mode="together") is None
 
@@ -76,7 +81,7 @@ def test_the_sampler_sees_other_programs_take_the_cpu(hogs):
 
 def test_a_race_beside_busy_programs_says_its_figures_are_disturbed(hogs):
     time.sleep(0.5)  # the hogs are running
-    state = Race(RaceConfig(workload="primes", size=200_000, workers=2,
+    state = Race(RaceConfig(workload="primes", size=300_000, workers=2,
                             runners=("sequential", "multiprocessing"))).run()
     assert all(lane.correct for lane in state.lanes)
     sequential = state.lane("sequential")

@@ -35,5 +35,7 @@ def test_the_verdict_names_the_winner_and_why():
 def test_a_real_io_race_gets_an_io_verdict():
     state = Race(RaceConfig(workload="sleep", size=6, workers=6, latency_ms=50,
                             runners=("sequential", "asyncio"))).run()
-    assert state.verdict.startswith("I/O-bound") and "asyncio won" in state.verdict
+    assert classify(state.lanes) == "io"  # what the lanes measured, busy machine or not
+    if not state.disturbed:  # the lanes are too short for the sampler to judge: the winner is named
+        assert state.verdict.startswith("I/O-bound") and "asyncio won" in state.verdict
     assert state.to_json()["verdict"] == state.verdict

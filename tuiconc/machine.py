@@ -95,6 +95,14 @@ def interpreter_facts() -> dict:
     }
 
 
+def peak_rss_bytes() -> int:
+    """This process's largest resident set so far (getrusage counts kilobytes on Linux, bytes on macOS)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
 def machine_facts() -> dict:
     return {
         **interpreter_facts(),

@@ -19,7 +19,7 @@ from tuiconc import tunables
 from tuiconc.arena import protocol
 from tuiconc.arena.fdlimit import raise_open_file_limit
 from tuiconc.arena.lifeline import hold_lifeline
-from tuiconc.machine import interpreter_facts
+from tuiconc.machine import interpreter_facts, peak_rss_bytes
 from tuiconc.runners import Job, WorkerDied, get_runner
 from tuiconc.workloads import Options, get_workload
 
@@ -73,12 +73,6 @@ class Reporter:
         self.report(self.board.current_bucket() + 1)  # every worker is done: send the rest
 
 
-def _self_peak_rss_bytes() -> int:
-    import resource
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
-
 
 def run_lane(config: dict) -> int:
     workload = get_workload(config["workload"])
@@ -108,7 +102,7 @@ def run_lane(config: dict) -> int:
         wall_s=ended - first_task_at,
         first_task_at=first_task_at,
         cpu_s=cpu_after - cpu_before + sum(job.board.worker_cpu_s),
-        peak_rss_bytes=_self_peak_rss_bytes() + sum(job.board.worker_peak_rss),
+        peak_rss_bytes=peak_rss_bytes() + sum(job.board.worker_peak_rss),
         extra=job.extra,
     ))
     return 0

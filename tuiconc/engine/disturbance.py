@@ -12,12 +12,15 @@ from tuiconc.engine.lane import LaneState
 OTHERS_SHARE = 0.25  # other programs using more than this share of the usable cores, competing with a lane
 WAIT_SHARE = 0.10  # a lane runnable but waiting for a CPU more than this share of its wall time
 SPEEDUP_SLACK = 1.05  # CPU-bound speedup above the usable cores by more than this: a baseline problem
+# A lane watched for less than this (a few sampler ticks, mostly its start-up) is too short to judge.
+MIN_SAMPLED_S = 1.0
 CPU_KINDS = ("cpu", "cpu-nogil")
 
 
 def wait_share(lane: LaneState) -> float | None:
-    """Share of the sampled time the lane's threads spent runnable, waiting for a CPU (summed over threads)."""
-    if lane.runqueue_wait_s is None or not lane.sampled_s:
+    """Share of the sampled time the lane's threads spent runnable, waiting for a CPU (summed over threads);
+    None when unknown, or when the lane was too short for the waits not to be mostly its start-up's."""
+    if lane.runqueue_wait_s is None or (lane.sampled_s or 0.0) < MIN_SAMPLED_S:
         return None
     return lane.runqueue_wait_s / lane.sampled_s
 
@@ -38,7 +41,8 @@ def outside_wait_share(lane: LaneState, usable_cpus: int) -> float:
 def disturbance(lanes: list[LaneState], usable_cpus: int, mode: str, kind: str | None) -> str | None:
     """Why these figures are not the workload's own, in words; None when nothing disturbed them."""
     finished = [lane for lane in lanes if lane.status == "finished" and lane.wall_s]
-    competed = [lane for lane in finished if lane.others_cores is not None
+    judged = [lane for lane in finished if (lane.sampled_s or 0.0) >= MIN_SAMPLED_S]
+    competed = [lane for lane in judged if lane.others_cores is not None
                 and lane.others_cores > OTHERS_SHARE * usable_cpus
                 and (demand(lane) or 0.0) + lane.others_cores > usable_cpus]
     if competed:
@@ -46,7 +50,7 @@ def disturbance(lanes: list[LaneState], usable_cpus: int, mode: str, kind: str |
         return (f"other programs used {lane.others_cores:.1f} of {usable_cpus} cores while {lane.name} ran, "
                 f"competing with it")
     if mode != "together":  # together, the lanes wait for each other by design
-        waited = [lane for lane in finished if outside_wait_share(lane, usable_cpus) > WAIT_SHARE]
+        waited = [lane for lane in judged if outside_wait_share(lane, usable_cpus) > WAIT_SHARE]
         if waited:
             lane = max(waited, key=lambda lane: outside_wait_share(lane, usable_cpus))
             return (f"{lane.name} waited for a CPU {outside_wait_share(lane, usable_cpus):.0%} of its time: "

@@ -6,7 +6,6 @@ import functools
 import json
 import os
 import subprocess
-import sys
 
 PROBE_TIMEOUT_S = 20.0
 MIN_VERSION = (3, 10)
@@ -23,12 +22,10 @@ def probe(path: str) -> dict:
         raise InterpreterError(f"interpreter {path!r} does not exist")
     if os.path.isdir(path) or not os.access(path, os.X_OK):
         raise InterpreterError(f"interpreter {path!r} is not an executable file")
-    from tuiconc.engine.spawn import PACKAGE_ROOT
+    from tuiconc.engine.spawn import child_env
 
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
     try:
-        result = subprocess.run([path, "-m", "tuiconc.arena.probe"], capture_output=True, text=True, env=env,
+        result = subprocess.run([path, "-m", "tuiconc.arena.probe"], capture_output=True, text=True, env=child_env(),
                                 timeout=PROBE_TIMEOUT_S, stdin=subprocess.DEVNULL)
         facts = json.loads(result.stdout)
         version = tuple(facts["version_info"])
@@ -41,6 +38,3 @@ def probe(path: str) -> dict:
         raise InterpreterError(f"{path!r} is Python {'.'.join(map(str, version))}; lanes need Python 3.10 or newer")
     return facts
 
-
-def this_interpreter() -> str:
-    return sys.executable

@@ -12,14 +12,15 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Literal
 
 from tuiconc import tunables
 from tuiconc.arena import protocol
 from tuiconc.engine.spawn import end_group, launch
 from tuiconc.engine.timeline import Timeline
 
-STATUSES = ("waiting", "starting", "running", "finished", "failed", "cancelled")
+# How a lane stands; the type checker holds every status string in the engine and front ends to these.
+LaneStatus = Literal["waiting", "starting", "running", "finished", "failed", "cancelled"]
 MB = 1024 * 1024
 READERS_GRACE_S = 2.0  # after the arena exits, for its pipes to drain
 
@@ -28,7 +29,7 @@ READERS_GRACE_S = 2.0  # after the arena exits, for its pipes to drain
 class LaneState:
     runner: str
     label: str = ""  # how the lane is called; the runner's name unless a lab names it
-    status: str = "waiting"
+    status: LaneStatus = "waiting"
     total: int = 0
     done: int = 0
     per_worker: list[int] = field(default_factory=list)
@@ -62,9 +63,9 @@ class LaneState:
     wall_max_s: float | None = None
     speedup_min: float | None = None
     speedup_max: float | None = None
-    # What else ran while the lane did, from the sampler, over the sampled_s seconds it watched the
-    # lane (start-up included): other programs' and tuiconc's own CPU, in cores, and the time the
-    # lane's threads waited runnable for a CPU (None: not measured here).
+    # What else ran while the lane worked, from the sampler, over the sampled_s seconds it watched
+    # the lane from its arena's start of work: other programs' and tuiconc's own CPU, in cores, and
+    # the time the lane's threads waited runnable for a CPU (None: not measured here).
     sampled_s: float | None = None
     others_cores: float | None = None
     front_end_cores: float | None = None
@@ -123,9 +124,10 @@ class LaneTracker:
 
     def __init__(self, state: LaneState, lock: threading.Lock, timeline: Timeline,
                  clock: Callable[[], float] = time.monotonic, record: Callable[[str, dict], None] = _no_record,
-                 origin: float | None = None):
+                 origin: float | None = None, on_running: Callable[[int], None] | None = None):
         self.state = state
         self.origin = origin  # the race's t = 0 on `clock`, for the lane's start time
+        self.on_running = on_running  # told the lane's pid when its arena starts working
         self.lock = lock
         self.timeline = timeline
         self.clock = clock
@@ -161,6 +163,8 @@ class LaneTracker:
             state.python = message.python
             state.gil_enabled = message.gil_enabled
             self.timeline.begin_lane(state.name, message.origin, message.switch_interval_s)
+            if self.on_running is not None:
+                self.on_running(message.pid)
         elif isinstance(message, protocol.Progress):
             state.done, state.per_worker = message.done, message.per_worker
         elif isinstance(message, protocol.Finished):
@@ -199,8 +203,8 @@ class LaneProcess(LaneTracker):
 
     def __init__(self, state: LaneState, config: dict, lock: threading.Lock, timeline: Timeline,
                  python: str | None = None, record: Callable[[str, dict], None] = _no_record,
-                 origin: float | None = None):
-        super().__init__(state, lock, timeline, record=record, origin=origin)
+                 origin: float | None = None, on_running: Callable[[int], None] | None = None):
+        super().__init__(state, lock, timeline, record=record, origin=origin, on_running=on_running)
         self.config = config
         self.python = python
         self.process = None

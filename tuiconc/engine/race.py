@@ -13,6 +13,7 @@ import copy
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Literal
 
 from tuiconc import __version__, tunables
 from tuiconc.engine.config import RaceConfig, validate
@@ -29,7 +30,7 @@ from tuiconc.engine.disturbance import disturbance
 from tuiconc.engine.verdict import classify, spread_verdict, verdict
 from tuiconc.workloads import WORKLOADS
 
-RACE_STATUSES = ("ready", "preparing", "running", "finished", "cancelled", "failed")
+RaceStatus = Literal["ready", "preparing", "running", "finished", "cancelled", "failed"]
 
 
 @dataclass
@@ -37,7 +38,7 @@ class RaceState:
     config: RaceConfig
     machine: dict
     lanes: list[LaneState]
-    status: str = "ready"
+    status: RaceStatus = "ready"
     error: str | None = None
     elapsed_s: float = 0.0
     # Repeated races: `lanes` are the current round's while it runs, each lane's summary once all have.
@@ -351,7 +352,7 @@ class Race(RaceHandle):
         }
         return LaneProcess(state, config, self._lock, self.timeline,
                            python=self.config.python_for(spec) or self.python, record=self.recorder.record,
-                           origin=self._started_at)
+                           origin=self._started_at, on_running=self.sampler.begin_window)
 
     def _run_lanes(self, lanes: list[LaneProcess]) -> None:
         for lane in lanes:
@@ -395,7 +396,7 @@ class Race(RaceHandle):
                 "lanes": {name: [round(t.cores_now, 3), round(t.rss_bytes / MB, 1)] for name, t in trees.items()},
             })
 
-    def _set_status(self, status: str, error: str | None = None) -> None:
+    def _set_status(self, status: RaceStatus, error: str | None = None) -> None:
         with self._lock:
             self._state.status = status
             self._state.error = error

@@ -148,6 +148,7 @@ class Sampler:
         self._roots: dict[int, psutil.Process] = {}
         self._last: dict[int, tuple[float, float]] = {}
         self._waits: dict[int, dict[tuple[int, int], float]] = {}  # per root: last wait seen per thread
+        self._wait_base: dict[int, float] = {}  # per root: its waits before its window began
         self._me = psutil.Process()
         self._front_end = [self._me]  # this process, and helpers like the local HTTP server
         self._unwatched_cpu = 0.0  # lanes let go since the last tick: the CPU already counted for them
@@ -182,11 +183,24 @@ class Sampler:
             self._waits[pid] = {}
         self._sample_tree(pid, process)
 
+    def begin_window(self, pid: int) -> None:
+        """From now on, what the machine does counts against this tree: its work begins (its
+        interpreter's start and imports, slow on a busy machine, are start-up, not work)."""
+        with self._lock:
+            tree = self._trees.get(pid)
+            if tree is None:
+                return
+            tree.watched_s = tree.others_cpu_s = tree.front_end_cpu_s = 0.0
+            self._wait_base[pid] = sum(self._waits.get(pid, {}).values())
+            if self.schedstat:
+                tree.runqueue_wait_s = 0.0
+
     def unwatch(self, pid: int) -> TreeSample:
         with self._lock:
             self._roots.pop(pid, None)
             self._last.pop(pid, None)
             self._waits.pop(pid, None)
+            self._wait_base.pop(pid, None)
             tree = self._trees.pop(pid, TreeSample())
             self._unwatched_cpu += tree.cpu_s
             return tree
@@ -258,7 +272,7 @@ class Sampler:
             if self.schedstat:  # threads that ended keep the wait they had when last seen
                 seen = self._waits.setdefault(pid, {})
                 seen.update(waits)
-                tree.runqueue_wait_s = sum(seen.values())
+                tree.runqueue_wait_s = max(0.0, sum(seen.values()) - self._wait_base.get(pid, 0.0))
         return used
 
     def _loop(self) -> None:

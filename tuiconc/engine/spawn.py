@@ -20,8 +20,7 @@ def launch(module: str, *args: str, python: str | None = None, tmpdir: str | Non
     its temporary files (multiprocessing's sockets and folders) go there, for us to remove
     even when the child is killed before it can.
     """
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+    env = child_env()
     if tmpdir:
         env["TMPDIR"] = tmpdir
     return subprocess.Popen(
@@ -46,6 +45,14 @@ def own_process_group() -> dict:
     if sys.version_info >= (3, 11):
         return {"process_group": 0}
     return {"preexec_fn": os.setpgrp}  # 3.10 has no process_group
+
+
+def child_env() -> dict[str, str]:
+    """Our environment, with this tuiconc importable first: another interpreter (`--python`) has not
+    installed it, and `python -m tuiconc.…` must find this copy, not another."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+    return env
 
 
 def end_group(process: subprocess.Popen, timeout: float = 1.0) -> None:

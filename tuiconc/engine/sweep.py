@@ -20,18 +20,18 @@ from __future__ import annotations
 import copy
 import threading
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
+from typing import Iterable, Literal
 
 from tuiconc import __version__, tunables
 from tuiconc.engine.config import ConfigError, RaceConfig, check_workers, problems
 from tuiconc.engine.disturbance import SPEEDUP_SLACK
-from tuiconc.engine.lane import LaneState
+from tuiconc.engine.lane import LaneState, LaneStatus
 from tuiconc.engine.repeats import median
 from tuiconc.machine import machine_facts
 from tuiconc.engine.race import Race, RaceState, ideal_speedup
 from tuiconc.workloads import WORKLOADS
 
-SWEEP_STATUSES = ("ready", "running", "finished", "cancelled", "failed")
+SweepStatus = Literal["ready", "running", "finished", "cancelled", "failed"]
 BASELINE_RUNNER = "sequential"
 # Karp–Flatt values this far apart read as a trend (growing overhead), closer as a constant serial part.
 KARP_FLATT_TREND = 0.05
@@ -75,7 +75,7 @@ class SweepPoint:
     workers: int
     processors: float  # what these workers can really use: the ideal speedup
     runner: str = ""
-    status: str = "waiting"
+    status: LaneStatus = "waiting"
     wall_s: float | None = None  # the median of its runs, like every figure below
     speedup: float | None = None  # the median of its per-round ratios
     efficiency: float | None = None  # speedup / workers
@@ -134,9 +134,6 @@ class AmdahlFit:
         """1/f: the most any number of cores could give; None when nothing serial was measured."""
         return None if self.serial_fraction == 0 else 1 / self.serial_fraction
 
-    def predict(self, processors: int) -> float:
-        return amdahl_speedup(self.serial_fraction, processors)
-
 
 @dataclass
 class SweepState:
@@ -146,7 +143,7 @@ class SweepState:
     io_bound: bool
     baseline: SweepPoint
     points: list[SweepPoint]
-    status: str = "ready"
+    status: SweepStatus = "ready"
     error: str | None = None
     round: int = 1  # the round running now, of config.repeat
     races_done: int = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 from tuiconc import units
 from tuiconc.engine.disturbance import demand
 from tuiconc.engine.lane import LaneState
+from tuiconc.workloads import KINDS
 
 THREAD_RUNNERS = ("threading", "threadpool", "to-thread")
 PROCESS_RUNNERS = ("multiprocessing", "processpool")
@@ -18,12 +19,6 @@ WAITING_BELOW = 0.1  # sequential lane's cores: mostly waiting below this, mostl
 COMPUTING_ABOVE = 0.7
 PARALLEL_THREADS_ABOVE = 1.3  # threads keeping more cores busy than this ran at once: the GIL was released
 
-CLASSES = {
-    "cpu": "CPU-bound under the GIL",
-    "cpu-nogil": "CPU-bound in code that releases the GIL",
-    "io": "I/O-bound",
-    "mixed": "mixed waiting and computing",
-}
 
 
 def _finished(lanes: list[LaneState]) -> list[LaneState]:
@@ -75,7 +70,7 @@ def verdict(lanes: list[LaneState]) -> str | None:
     threads = [lane for lane in ranked if lane.runner in THREAD_RUNNERS and (lane.workers or 1) > 1]
     if kind in ("cpu", "cpu-nogil") and threads:
         evidence += f", {threads[0].name} {threads[0].cores:.2f} with {threads[0].workers} threads"
-    label = CLASSES[kind][0].upper() + CLASSES[kind][1:]
+    label = KINDS[kind].measured[0].upper() + KINDS[kind].measured[1:]
     if winner is sequential:
         return f"{label} ({evidence}): sequential won, {_why(winner, kind)}."
     return f"{label} ({evidence}): {winner.name} won at {winner.speedup or 0:.2f}× because {_why(winner, kind)}."

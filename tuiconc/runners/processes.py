@@ -7,13 +7,11 @@ import collections
 import concurrent.futures
 import contextlib
 import multiprocessing
-import os
-import resource
 import signal
 import time
 
 from tuiconc.runners.base import Job, Runner
-from tuiconc.machine import usable_cpus
+from tuiconc.machine import peak_rss_bytes, usable_cpus
 from tuiconc.runners.board import Board
 from tuiconc.runners.coroutines import measure_loop_lag
 from tuiconc.workloads import Options, get_workload
@@ -35,7 +33,7 @@ class _WorkerState:
         self.board.worker_cpu_s[self.slot] = time.process_time() - self.cpu_at_start
         now = time.monotonic()
         if now - self.rss_read_at > RSS_READ_INTERVAL_S:
-            self.board.worker_peak_rss[self.slot] = _peak_rss_bytes()
+            self.board.worker_peak_rss[self.slot] = peak_rss_bytes()
             self.rss_read_at = now
 
 
@@ -50,10 +48,6 @@ def _init_worker(workload_name: str, options: Options, board_parts: tuple, next_
     _worker = _WorkerState(get_workload(workload_name), options, Board(*board_parts), slot)
     _worker.account()
 
-
-def _peak_rss_bytes() -> int:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if os.uname().sysname == "Darwin" else peak * 1024
 
 
 def _run_one(task) -> int:

@@ -21,6 +21,7 @@ from tuiconc.engine.recording import Recording
 from tuiconc.engine.session import RaceSession
 from tuiconc.teach.talk import Talk
 from tuiconc.ui.screens.explorer import ExplorerScreen
+from tuiconc.ui.keys import key_table
 from tuiconc.ui.screens.help import HelpScreen
 from tuiconc.ui.screens.prompt import PromptScreen, check_folder
 from tuiconc.ui.screens.talk import TalkScreen
@@ -34,10 +35,10 @@ class TuiconcApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "tuiconc"
     BINDINGS = [
-        Binding("ctrl+s", "screenshot_to", "Screenshot", show=False),
-        Binding("h", "contrast", "Contrast", show=False),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        Binding("ctrl+s", "screenshot_to", "Screenshot", show=False, tooltip="save a screenshot (SVG) in a folder you choose"),
+        Binding("h", "contrast", "Contrast", show=False, tooltip="high-contrast colours, for projectors"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="this help"),
+        Binding("q", "quit", "Quit", tooltip="quit (any race is ended first)"),
     ]
 
     def __init__(self, config: RaceConfig | None = None, sampler=None, machine: dict | None = None,
@@ -61,8 +62,13 @@ class TuiconcApp(App):
             self.push_screen(TalkScreen(self.session, self.talk))
 
     # -- the keys of every screen -------------------------------------------------------------
+    @classmethod
+    def key_table(cls) -> str:
+        """Every key of the main screen, then the app's own (they work on every screen), in Markdown."""
+        return key_table([*ExplorerScreen.BINDINGS, *cls.BINDINGS])
+
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.key_table()))
 
     def action_contrast(self) -> None:
         self.theme = "textual-dark" if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name

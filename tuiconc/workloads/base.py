@@ -13,12 +13,21 @@ Task = tuple[int, int]
 # Hot loops call this with the number of units just done (a per-worker counter, no lock).
 Bump = Callable[[int], None]
 
+@dataclass(frozen=True)
+class Kind:
+    """What a kind of work is called: as a group of workloads, and in a verdict's first words."""
+
+    group: str
+    measured: str
+
+
+# The one table of kinds of work. A workload declares its kind (or "pitfall", for the labs' own
+# workloads, listed as labs); a verdict measures it.
 KINDS = {
-    "cpu": "CPU, pure Python (holds the GIL)",
-    "cpu-nogil": "CPU in C code that releases the GIL",
-    "io": "I/O-bound (waiting)",
-    "mixed": "I/O, then CPU",
-    "pitfall": "pitfall lab",
+    "cpu": Kind("CPU, holds the GIL", "CPU-bound under the GIL"),
+    "cpu-nogil": Kind("CPU, releases the GIL", "CPU-bound in code that releases the GIL"),
+    "io": Kind("I/O", "I/O-bound"),
+    "mixed": Kind("I/O + CPU", "mixed waiting and computing"),
 }
 
 

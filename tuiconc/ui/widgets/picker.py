@@ -7,10 +7,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tuiconc.engine.labs import LABS
-from tuiconc.workloads import WORKLOADS
+from tuiconc.workloads import KINDS, WORKLOADS
 
-GROUPS = (("cpu", "CPU, holds the GIL"), ("cpu-nogil", "CPU, releases the GIL"), ("io", "I/O"),
-          ("mixed", "I/O + CPU"))
+GROUPS = tuple((kind, labels.group) for kind, labels in KINDS.items())
 LAB_PREFIX = "lab:"
 
 
