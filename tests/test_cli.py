@@ -34,6 +34,8 @@ BAD_ARGUMENTS = [
     (["--workload", "primes", "--url", "http://127.0.0.1/"], "applies only to the http workload"),
     (["--latency-ms", "-1"], "latency must be from 0"),
     (["--payload-bytes", "999999999999"], "payload must be from 0"),
+    (["--repeat", "0"], "repeat must be from 1 to 50 runs"),
+    (["--repeat", "51"], "repeat must be from 1 to 50 runs"),
     (["--no-such-flag"], "unrecognized arguments"),
 ]
 

@@ -30,3 +30,22 @@ def test_usable_cpus_follow_the_affinity_mask():
 
 def test_the_default_start_method_exists_here():
     assert machine.default_start_method() in machine.start_methods()
+
+
+def test_physical_cores_agree_with_psutil_and_bound_the_usable_cores():
+    import psutil
+
+    facts = machine.machine_facts()
+    assert facts["physical_cores"] == (psutil.cpu_count(logical=False) or facts["logical_cpus"])
+    assert 1 <= facts["usable_cores"] <= min(facts["usable_cpus"], facts["physical_cores"])
+
+
+def test_usable_cores_follow_the_affinity_mask():
+    if not hasattr(os, "sched_setaffinity"):
+        return
+    original = os.sched_getaffinity(0)
+    try:
+        os.sched_setaffinity(0, {min(original)})
+        assert machine.usable_cores() == 1
+    finally:
+        os.sched_setaffinity(0, original)

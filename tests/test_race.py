@@ -43,9 +43,13 @@ def test_a_race_reports_the_json_contract():
     document = json.loads(json.dumps(state.to_json()))
     assert set(document) >= {"tuiconc", "machine", "config", "lanes"}
     assert set(document["machine"]) >= {"python", "implementation", "gil_enabled", "logical_cpus", "usable_cpus",
-                                        "platform"}
+                                        "physical_cores", "usable_cores", "platform"}
     assert document["config"] == {"workload": "countdown", "size": 100_000, "workers": 2, "mode": "isolated",
-                                  "start_method": config_start_method()}
+                                  "start_method": config_start_method(), "repeat": 1}
+    assert document["repeat"] == 1 and [[lane["label"] for lane in run] for run in document["rounds"]] == [
+        ["sequential", "threading"]]
+    assert all(lane["runs"] == 1 and lane["spread"] is None and lane["unstable"] is False
+               for lane in document["lanes"])
     for lane in document["lanes"]:
         assert set(lane) >= JSON_LANE_KEYS
     sequential = document["lanes"][0]
@@ -70,6 +74,13 @@ def test_ideal_speedup_is_bounded_by_cores_only_for_cpu_work():
     assert ideal_speedup(100, 2, io_bound=True) == 100
     assert ideal_speedup(100, 2, io_bound=False) == 2
     assert ideal_speedup(1, 8, io_bound=False) == 1
+
+
+def test_past_the_physical_cores_the_ideal_counts_a_second_smt_thread_as_a_fraction_of_a_core():
+    assert ideal_speedup(4, 8, io_bound=False, usable_cores=4) == 4
+    assert ideal_speedup(8, 8, io_bound=False, usable_cores=4) == 4 + 4 * tunables.SMT_GAIN
+    assert ideal_speedup(16, 8, io_bound=False, usable_cores=4) == 4 + 4 * tunables.SMT_GAIN
+    assert ideal_speedup(16, 8, io_bound=True, usable_cores=4) == 16
 
 
 def test_without_a_sequential_lane_there_is_no_speedup():

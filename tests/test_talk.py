@@ -52,11 +52,19 @@ size = 1000
     (GOOD + 'colour = "red"\n', "x.toml:7: scene 1, colour: unknown field"),
     (GOOD + 'expect = ["hybrid"]\n', "x.toml:7: scene 1, expect: 'hybrid' is not one of this scene's lanes"),
     (GOOD + 'lab = "nope"\n', "x.toml:7: scene 1, lab: unknown lab 'nope'"),
+    (GOOD + 'repeat = 0\n', "x.toml:7: scene 1, repeat: repeat must be from 1 to 50 runs"),
+    (GOOD + 'repeat = "twice"\n', "x.toml:7: scene 1, repeat: must be a whole number"),
 ])
 def test_bad_talks_say_file_line_and_field(text, message):
     with pytest.raises(TalkError) as error:
         parse_talk(text, "x.toml")
     assert message in str(error.value)
+
+
+def test_a_scene_may_repeat_its_race():
+    assert parse_talk(GOOD + "repeat = 3\n", "x.toml").scenes[0].config.repeat == 3
+    assert parse_talk(GOOD, "x.toml").scenes[0].config.repeat == 1
+    assert load_talk().scenes[0].config.repeat == 3  # the built-in talk's noise lesson
 
 
 def test_a_missing_talk_file_is_a_clear_error(tmp_path):

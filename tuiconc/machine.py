@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import glob
 import math
 import os
 import platform
+import subprocess
 import sys
 
 
@@ -42,6 +44,49 @@ def usable_cpus() -> int:
     return count
 
 
+def _core_key(cpu: int) -> str | None:
+    """The logical CPUs that share `cpu`'s physical core (Linux sysfs), as a key: SMT siblings share it."""
+    for name in ("core_cpus_list", "thread_siblings_list"):
+        try:
+            with open(f"/sys/devices/system/cpu/cpu{cpu}/topology/{name}") as f:
+                return f.read().strip()
+        except OSError:
+            continue
+    return None
+
+
+def _online_cpu_ids() -> list[int]:
+    found = glob.glob("/sys/devices/system/cpu/cpu[0-9]*/topology")
+    return sorted(int(path.split("/")[-2][3:]) for path in found)
+
+
+def _cores_of(cpu_ids: list[int]) -> int | None:
+    keys = [_core_key(cpu) for cpu in cpu_ids]
+    return None if not keys or None in keys else len(set(keys))
+
+
+def _sysctl_physical_cpus() -> int | None:
+    """macOS and the BSDs say how many physical cores they have through sysctl."""
+    try:
+        return int(subprocess.run(["sysctl", "-n", "hw.physicalcpu"], capture_output=True, text=True,
+                                  timeout=2).stdout)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
+def physical_cores() -> int:
+    """Physical cores on this machine (what psutil.cpu_count(logical=False) says), else the logical count."""
+    return _cores_of(_online_cpu_ids()) or _sysctl_physical_cpus() or os.cpu_count() or 1
+
+
+def usable_cores() -> int:
+    """Physical cores under the usable CPUs: a second SMT thread on a core is not a second core."""
+    cores = _cores_of(usable_cpu_ids())
+    if cores is None:  # no topology to read: assume the usable CPUs spread like the machine's
+        cores = math.ceil(usable_cpus() * physical_cores() / (os.cpu_count() or 1))
+    return max(1, min(cores, usable_cpus()))
+
+
 def interpreter_facts() -> dict:
     return {
         "python": platform.python_version(),
@@ -63,6 +108,8 @@ def machine_facts() -> dict:
         **interpreter_facts(),
         "logical_cpus": os.cpu_count() or 1,
         "usable_cpus": usable_cpus(),
+        "physical_cores": physical_cores(),
+        "usable_cores": usable_cores(),
         "platform": platform.platform(terse=True),
         "switch_interval_ms": sys.getswitchinterval() * 1000,
     }

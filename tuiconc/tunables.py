@@ -51,3 +51,12 @@ MAX_REPLAY_S = 6 * 3600
 
 # Cancellation: how long a lane's process group gets between SIGKILL and our check.
 CANCEL_DEADLINE_S = 1.0
+
+# Repeated races: rounds of every lane, each lane's figure the median of its runs.
+DEFAULT_REPEAT = 1  # a live show must be quick; `--repeat N` for figures to quote
+DEFAULT_SWEEP_REPEAT = 3  # a sweep's points are compared with each other, so each gets a baseline per round
+MAX_REPEAT = 50
+# A lane whose runs spread more than this (slowest / fastest − 1) is marked unstable.
+UNSTABLE_SPREAD = 0.10
+# What a second SMT thread on a busy core adds, in cores, for the ideal line: typically 0.15–0.3.
+SMT_GAIN = 0.25

@@ -18,6 +18,17 @@ def seconds(value: float | None) -> str:
     return f"{value:.0f} s"
 
 
+def seconds_range(low: float | None, high: float | None) -> str:
+    """Two times in one unit, the unit of the larger: "12–14 ms", "1.21–1.35 s"."""
+    if low is None or high is None:
+        return DASH
+    if high < 1:
+        return f"{low * 1000:.0f}–{high * 1000:.0f} ms"
+    if high < 100:
+        return f"{low:.2f}–{high:.2f} s"
+    return f"{low:.0f}–{high:.0f} s"
+
+
 def ratio(value: float | None, suffix: str = "×") -> str:
     return DASH if value is None else f"{value:.2f}{suffix}"
 

@@ -43,6 +43,9 @@ def add_race_options(parser: argparse.ArgumentParser) -> None:
                        help="together (all lanes at once: the show) or isolated (one lane at a time: honest figures)")
     group.add_argument("--start-method", default=default_start_method(), metavar="METHOD",
                        help=f"multiprocessing start method: fork, spawn or forkserver (default here: {default_start_method()})")
+    group.add_argument("--repeat", type=whole_number, default=tunables.DEFAULT_REPEAT, metavar="N",
+                       help="run every lane N times in rounds (isolated: round-robin, A B C, A B C…) and report "
+                            f"each lane's median with its range (default: {tunables.DEFAULT_REPEAT})")
     group.add_argument("--lab", metavar="NAME", default=None,
                        help=f"race a pitfall lab, its broken and fixed lanes side by side: {', '.join(LABS)}")
     group.add_argument("--python", metavar="[LANE=]PATH", action="append", type=python_choice, default=[],
@@ -58,7 +61,7 @@ def add_race_options(parser: argparse.ArgumentParser) -> None:
 
 def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
     common = dict(start_method=args.start_method, latency_ms=args.latency_ms, payload_bytes=args.payload_bytes,
-                  url=args.url, pythons=tuple(args.python))
+                  url=args.url, pythons=tuple(args.python), repeat=args.repeat)
     if args.lab is not None:
         if check_lab(args.lab):
             raise ConfigError(check_lab(args.lab))
@@ -165,6 +168,6 @@ def _show_results(state) -> None:
 
     console = Console()
     console.print()
-    console.print(results_table(state))
+    console.print(results_table(state, console.width))
     for line in lane_errors(state):
         console.print(line)

@@ -16,6 +16,7 @@ def worker_counts(text: str) -> list[int]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from tuiconc import tunables
     from tuiconc.cli.common import whole_number
     from tuiconc.engine.config import selectable_workloads
     from tuiconc.engine.sweep import default_worker_counts
@@ -33,6 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="how much work; each workload has a default that takes a few seconds sequentially")
     parser.add_argument("--start-method", default=default_start_method(), metavar="METHOD",
                         help=f"multiprocessing start method (default here: {default_start_method()})")
+    parser.add_argument("--repeat", type=whole_number, default=tunables.DEFAULT_SWEEP_REPEAT, metavar="N",
+                        help="rounds: each races the sequential baseline and then every point against it; a "
+                             f"point's figures are medians over the rounds (default: {tunables.DEFAULT_SWEEP_REPEAT})")
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout instead of a table")
 
 
@@ -54,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
 
     workers = args.workers if args.workers is not None else default_worker_counts(usable_cpus())
     config = RaceConfig(workload=args.workload, size=args.size, start_method=args.start_method,
-                        runners=(args.runner,), workers=max(workers, default=1), mode="isolated")
+                        runners=(args.runner,), workers=max(workers, default=1), mode="isolated",
+                        repeat=args.repeat)
     problem = check_sweep(config, args.runner, workers)
     if problem:
         print(f"tuiconc sweep: error: {problem}", file=sys.stderr)

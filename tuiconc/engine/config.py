@@ -33,6 +33,7 @@ class RaceConfig:
     lab: str | None = None  # a pitfall lab: its lanes replace `runners`
     # Other interpreters: (lane name or "*" for every lane, path to python).
     pythons: tuple[tuple[str, str], ...] = ()
+    repeat: int = tunables.DEFAULT_REPEAT  # rounds of every lane; each lane's figure is the median of its runs
 
     @property
     def effective_size(self) -> int:
@@ -61,7 +62,7 @@ class RaceConfig:
 
     def summary(self) -> dict:
         summary = {"workload": self.workload, "size": self.effective_size, "workers": self.workers,
-                   "mode": self.mode, "start_method": self.start_method}
+                   "mode": self.mode, "start_method": self.start_method, "repeat": self.repeat}
         if self.lab:
             summary["lab"] = self.lab
         return summary
@@ -163,6 +164,12 @@ def check_start_method(method: str) -> str | None:
     return None
 
 
+def check_repeat(repeat: int) -> str | None:
+    if not 1 <= repeat <= tunables.MAX_REPEAT:
+        return f"repeat must be from 1 to {tunables.MAX_REPEAT} runs (got {repeat:,})"
+    return None
+
+
 def check_latency(latency_ms: int) -> str | None:
     if not 0 <= latency_ms <= tunables.MAX_LATENCY_MS:
         return f"latency must be from 0 to {tunables.MAX_LATENCY_MS:,} ms (got {latency_ms:,})"
@@ -199,6 +206,7 @@ def problems(config: RaceConfig) -> dict[str, str]:
         ("start_method", check_start_method(config.start_method)),
         ("workers", check_workers(config.workers, config.runners)
          or next(filter(None, (check_workers(lane.workers, [lane.runner]) for lane in lanes if lane.workers)), None)),
+        ("repeat", check_repeat(config.repeat)),
         ("latency_ms", check_latency(config.latency_ms)),
         ("payload_bytes", check_payload(config.payload_bytes)),
         ("url", check_url(config.url) if config.url is not None else None),

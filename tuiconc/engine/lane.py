@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
+from tuiconc import tunables
 from tuiconc.arena import protocol
 from tuiconc.engine.lanefolders import make_lane_folder
 from tuiconc.engine.spawn import end_group, launch
@@ -55,6 +56,13 @@ class LaneState:
     rss_mb_now: float = 0.0
     finished_at: float = 0.0  # time.monotonic() when its result arrived
     extra: dict = field(default_factory=dict)  # runner-specific figures, e.g. loop_lag_max_ms
+    started_s: float | None = None  # when its process was spawned, in seconds since the race started
+    # Over repeated runs: how many runs the figures above summarise (medians), and their ranges.
+    runs: int = 1
+    wall_min_s: float | None = None
+    wall_max_s: float | None = None
+    speedup_min: float | None = None
+    speedup_max: float | None = None
     # What else ran while the lane worked, from the sampler, over the sampled_s seconds it watched
     # the lane from its arena's start of work: other programs' and tuiconc's own CPU, in cores, and
     # the time the lane's threads waited runnable for a CPU (None: not measured here).
@@ -79,10 +87,22 @@ class LaneState:
     def ended(self) -> bool:
         return self.status in ("finished", "failed", "cancelled")
 
+    @property
+    def spread(self) -> float | None:
+        """Slowest run / fastest run − 1, once there are two runs to compare."""
+        if self.runs < 2 or not self.wall_min_s or self.wall_max_s is None:
+            return None
+        return self.wall_max_s / self.wall_min_s - 1
+
+    @property
+    def unstable(self) -> bool:
+        return self.spread is not None and self.spread > tunables.UNSTABLE_SPREAD
+
     def to_json(self) -> dict:
-        keys = ("runner", "label", "python", "gil_enabled", "status", "answer", "expected", "correct", "wall_s", "startup_s", "cpu_s", "cores",
-                "speedup", "efficiency", "peak_rss_mb", "workers", "start_method", "error", "extra", "sampled_s",
-                "others_cores", "front_end_cores", "runqueue_wait_s")
+        keys = ("runner", "label", "python", "gil_enabled", "status", "answer", "expected", "correct", "wall_s",
+                "startup_s", "cpu_s", "cores", "speedup", "efficiency", "peak_rss_mb", "workers", "start_method",
+                "error", "extra", "sampled_s", "others_cores", "front_end_cores", "runqueue_wait_s", "started_s",
+                "runs", "wall_min_s", "wall_max_s", "spread", "speedup_min", "speedup_max", "unstable")
         return {key: getattr(self, key) for key in keys}
 
 
@@ -104,8 +124,9 @@ class LaneTracker:
 
     def __init__(self, state: LaneState, lock: threading.Lock, timeline: Timeline,
                  clock: Callable[[], float] = time.monotonic, record: Callable[[str, dict], None] = _no_record,
-                 on_running: Callable[[int], None] | None = None):
+                 origin: float | None = None, on_running: Callable[[int], None] | None = None):
         self.state = state
+        self.origin = origin  # the race's t = 0 on `clock`, for the lane's start time
         self.on_running = on_running  # told the lane's pid when its arena starts working
         self.lock = lock
         self.timeline = timeline
@@ -120,6 +141,8 @@ class LaneTracker:
         with self.lock:
             self.state.status = "starting"
             self.state.pid = pid
+            if self.origin is not None:
+                self.state.started_s = self.spawned_at - self.origin
         self.record("spawn", {"lane": self.state.name, "pid": pid, "at": self.spawned_at})
 
     def receive(self, message: protocol.Message) -> None:
@@ -180,8 +203,8 @@ class LaneProcess(LaneTracker):
 
     def __init__(self, state: LaneState, config: dict, lock: threading.Lock, timeline: Timeline,
                  python: str | None = None, record: Callable[[str, dict], None] = _no_record,
-                 on_running: Callable[[int], None] | None = None):
-        super().__init__(state, lock, timeline, record=record, on_running=on_running)
+                 origin: float | None = None, on_running: Callable[[int], None] | None = None):
+        super().__init__(state, lock, timeline, record=record, origin=origin, on_running=on_running)
         self.config = config
         self.python = python
         self.process = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from tuiconc import __version__, tunables
@@ -22,11 +22,12 @@ from tuiconc.engine.localserver import LocalServer, LocalServerError
 from tuiconc.machine import machine_facts
 from tuiconc.runners import RUNNERS
 from tuiconc.engine.recording import Recorder, Recording
+from tuiconc.engine.repeats import summarise_rounds
 from tuiconc.engine.sampler import Sampler, SamplerLike, TreeSample
 from tuiconc.engine.timeline import Timeline
 from tuiconc.engine.trace import write_trace
 from tuiconc.engine.disturbance import disturbance
-from tuiconc.engine.verdict import classify, verdict
+from tuiconc.engine.verdict import classify, spread_verdict, verdict
 from tuiconc.workloads import WORKLOADS
 
 RaceStatus = Literal["ready", "preparing", "running", "finished", "cancelled", "failed"]
@@ -40,10 +41,25 @@ class RaceState:
     status: RaceStatus = "ready"
     error: str | None = None
     elapsed_s: float = 0.0
+    # Repeated races: `lanes` are the current round's while it runs, each lane's summary once all have.
+    round: int = 1
+    rounds: list[list[LaneState]] = field(default_factory=list)  # every finished round's lanes, with their figures
+    summarised: bool = False
 
     @property
     def running(self) -> bool:
         return self.status in ("preparing", "running")
+
+    @property
+    def repeat(self) -> int:
+        return self.config.repeat
+
+    @property
+    def runs_label(self) -> str:
+        """"1 run", "5 runs", or where a repeated race is: "run 2 of 5"."""
+        if self.running and self.repeat > 1:
+            return f"run {self.round} of {self.repeat}"
+        return "1 run" if self.repeat == 1 else f"{self.repeat} runs"
 
     def lane(self, name: str) -> LaneState | None:
         """The lane with this label, else the first with this runner."""
@@ -57,7 +73,9 @@ class RaceState:
             "config": self.config.summary(),
             "status": self.status,
             "error": self.error,
+            "repeat": self.repeat,
             "lanes": [lane.to_json() for lane in self.lanes],
+            "rounds": [[lane.to_json() for lane in lanes] for lanes in self.rounds],
             "verdict": self.verdict,
             "disturbed": self.disturbed is not None,
             "disturbed_reason": self.disturbed,
@@ -80,30 +98,67 @@ class RaceState:
         if self.config.mode == "together" and len(self.lanes) > 1:
             return (f"Together, the lanes shared {self.machine['usable_cpus']} CPUs, so each lane's figures include "
                     f"the others' load: race isolated (mode) for a verdict.")
-        return verdict(self.lanes)
+        return spread_verdict(self.lanes) or verdict(self.lanes)
 
 
-def ideal_speedup(workers: int, usable_cpus: int, io_bound: bool) -> int:
-    """The best a lane could do: K overlapping waits for I/O, but no more cores than there are for CPU."""
-    return max(1, workers if io_bound else min(workers, usable_cpus))
+def ideal_speedup(workers: int, usable_cpus: int, io_bound: bool, usable_cores: int | None = None) -> float:
+    """The best a lane could do: K overlapping waits for I/O; for CPU, one per physical core, and past
+    the physical cores (simultaneous multithreading) only a fraction for each second thread on a core."""
+    if io_bound:
+        return max(1, workers)
+    processors = max(1, min(workers, usable_cpus))
+    cores = min(usable_cores or usable_cpus, usable_cpus)
+    return processors if processors <= cores else cores + tunables.SMT_GAIN * (processors - cores)
 
 
-def derive_figures(lanes: list[LaneState], usable_cpus: int, mode: str, io_bound: bool) -> None:
-    """Places; speedup against the race's sequential lane; efficiency = speedup / ideal speedup.
-
-    Together, lanes place in the order they finished; isolated, by their wall time. A wrong
-    answer is disqualified: it gets no place, however fast it was.
-    """
-    finished = [lane for lane in lanes if lane.status == "finished"]
+def place_lanes(lanes: list[LaneState], mode: str) -> None:
+    """Together, lanes place in the order they finished; isolated (and summed-up runs), by wall time.
+    A wrong answer is disqualified: it gets no place, however fast it was."""
+    finished = [lane for lane in lanes if lane.status == "finished" and lane.correct is not False]
     order = (lambda lane: lane.finished_at) if mode == "together" else (lambda lane: lane.wall_s)
-    for place, lane in enumerate(sorted((lane for lane in finished if lane.correct is not False), key=order), 1):
+    for place, lane in enumerate(sorted(finished, key=order), 1):
         lane.place = place
+
+
+def derive_figures(lanes: list[LaneState], usable_cpus: int, mode: str, io_bound: bool,
+                   usable_cores: int | None = None) -> None:
+    """Places; speedup against the race's sequential lane; efficiency = speedup / ideal speedup."""
+    place_lanes(lanes, mode)
     baseline = next((lane for lane in lanes if lane.runner == "sequential" and lane.status == "finished"), None)
     for lane in lanes:
         if baseline is None or lane.status != "finished" or not lane.wall_s or not baseline.wall_s:
             continue
         lane.speedup = baseline.wall_s / lane.wall_s
-        lane.efficiency = lane.speedup / ideal_speedup(lane.workers or 1, usable_cpus, io_bound)
+        lane.efficiency = lane.speedup / ideal_speedup(lane.workers or 1, usable_cpus, io_bound, usable_cores)
+
+
+def derive_state_figures(state: RaceState, io_bound: bool) -> None:
+    if state.summarised:  # a summary's speedups are medians of per-round ratios: keep them
+        place_lanes(state.lanes, "isolated")
+        return
+    derive_figures(state.lanes, state.machine["usable_cpus"], state.config.mode, io_bound,
+                   state.machine.get("usable_cores"))
+
+
+def close_round(state: RaceState, io_bound: bool) -> None:
+    """File the round that just ended, with its figures against its own sequential lane."""
+    derive_state_figures(state, io_bound)
+    state.rounds.append(copy.deepcopy(state.lanes))
+
+
+def next_round(state: RaceState) -> list[LaneState]:
+    """Fresh lanes for the next round, like the last round's before they ran."""
+    state.round += 1
+    state.lanes = [LaneState(runner=lane.runner, label=lane.label, total=lane.total, expected=lane.expected)
+                   for lane in state.lanes]
+    return state.lanes
+
+
+def summarise(state: RaceState) -> None:
+    """Every round has run: each lane's figures become its medians over the rounds, with their ranges."""
+    state.lanes = summarise_rounds(state.rounds)
+    state.summarised = True
+    place_lanes(state.lanes, "isolated")
 
 
 def fill_live_figures(state: RaceState, trackers: dict[str, LaneTracker], now: float, elapsed_s: float,
@@ -116,7 +171,7 @@ def fill_live_figures(state: RaceState, trackers: dict[str, LaneTracker], now: f
             lane.elapsed_s = lane.wall_s if lane.status == "finished" else tracker.elapsed(now)
         if lane.active and lane.name in live:
             lane.cores_now, lane.rss_mb_now = live[lane.name]
-    derive_figures(state.lanes, state.machine["usable_cpus"], state.config.mode, waits)
+    derive_state_figures(state, waits)
     return state
 
 
@@ -241,12 +296,13 @@ class Race(RaceHandle):
                 self.sampler.count_as_front_end(server.process.pid)
             self._set_status("running")
             url = server.url if server else None
-            lanes = [self._make_lane(state, url) for state in self._state.lanes]
-            if self.config.mode == "together":
-                self._run_lanes(lanes)
-            else:
-                for lane in lanes:
-                    self._run_lanes([lane])
+            for number in range(1, self.config.repeat + 1):
+                if self._cancel.is_set():
+                    break
+                self._run_round(number, url)
+            if not self._cancel.is_set():
+                with self._lock:
+                    summarise(self._state)
             self._set_status("cancelled" if self._cancel.is_set() else "finished")
         except LocalServerError as error:
             self._fail(str(error))
@@ -266,6 +322,22 @@ class Race(RaceHandle):
             self._ended_at = time.monotonic()
             self._done.set()
 
+    def _run_round(self, number: int, url: str | None) -> None:
+        """Every lane once: one after another (isolated), or all at once (together)."""
+        if number > 1:
+            with self._lock:
+                next_round(self._state)
+            self.recorder.record("round", {"round": number})
+        lanes = [self._make_lane(state, url) for state in self._state.lanes]
+        if self.config.mode == "together":
+            self._run_lanes(lanes)
+        else:
+            for lane in lanes:
+                self._run_lanes([lane])
+        if not self._cancel.is_set():
+            with self._lock:
+                close_round(self._state, self.workload.waits)
+
     def _make_lane(self, state: LaneState, url: str | None) -> LaneProcess:
         spec = self._specs[state.name]
         config = {
@@ -280,7 +352,7 @@ class Race(RaceHandle):
         }
         return LaneProcess(state, config, self._lock, self.timeline,
                            python=self.config.python_for(spec) or self.python, record=self.recorder.record,
-                           on_running=self.sampler.begin_window)
+                           origin=self._started_at, on_running=self.sampler.begin_window)
 
     def _run_lanes(self, lanes: list[LaneProcess]) -> None:
         for lane in lanes:

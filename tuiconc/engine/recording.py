@@ -13,6 +13,9 @@ A recording is one JSON document:
 - "message": {"lane", "message"}                    an arena protocol message, as sent
 - "settle":  {"lane", "fields"}                     a lane's last word once its process ended
 - "cores":   {"cores": [...], "lanes": {name: [cores_now, rss_mb]}}   one sampler reading
+- "round":   {"round"}                             a repeated race's next round begins: fresh lanes (v2)
+
+Version 2 added "round"; version 1 recordings (one run of each lane) replay unchanged.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from tuiconc.engine.jsonfile import read_json
 from tuiconc.engine.outputs import write_atomically
 
 FORMAT = "tuiconc-recording"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class RecordingError(ValueError):
@@ -75,9 +79,9 @@ def load(path: str) -> Recording:
     document = read_json(path, RecordingError, "a tuiconc recording")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise RecordingError(f"{path!r} is not a tuiconc recording (no \"format\": \"{FORMAT}\")")
-    if document.get("version") != VERSION:
+    if document.get("version") not in READABLE_VERSIONS:
         raise RecordingError(f"{path!r} is a version {document.get('version')} recording; "
-                             f"this tuiconc replays version {VERSION}")
+                             f"this tuiconc replays versions {' and '.join(map(str, READABLE_VERSIONS))}")
     try:
         recording = Recording(config=dict(document["config"]), machine=dict(document["machine"]),
                               origin=float(document["origin"]), cpu_ids=list(document["cpu_ids"]),

@@ -17,7 +17,7 @@ from tuiconc import tunables
 from tuiconc.arena import protocol
 from tuiconc.engine.config import RaceConfig
 from tuiconc.engine.lane import LaneState, LaneTracker
-from tuiconc.engine.race import RaceHandle, RaceState, fill_live_figures
+from tuiconc.engine.race import RaceHandle, RaceState, close_round, fill_live_figures, next_round, summarise
 from tuiconc.engine.recording import Recording, RecordingError, load
 from tuiconc.engine.recording_check import recording_problem
 from tuiconc.engine.sampler import Sample
@@ -103,12 +103,15 @@ class ReplayRace(RaceHandle):
             lanes=[LaneState(runner=lane["runner"], label=lane["label"], total=lane["total"])
                    for lane in recording.lanes],
         )
-        self._trackers = {lane.name: LaneTracker(lane, self._lock, self.timeline, clock=self._clock)
-                          for lane in self._state.lanes}
+        self._trackers = self._track(self._state.lanes)
         self._live: dict[str, tuple[float, float]] = {}
         self._started_at = 0.0
         self._ended_at = 0.0
         self._thread: threading.Thread | None = None
+
+    def _track(self, lanes: list[LaneState]) -> dict[str, LaneTracker]:
+        return {lane.name: LaneTracker(lane, self._lock, self.timeline, clock=self._clock,
+                                       origin=self.recording_data.origin) for lane in lanes}
 
     def _clock(self) -> float:
         """Where the replay is on the recorded race's own clock."""
@@ -172,9 +175,16 @@ class ReplayRace(RaceHandle):
     def _apply(self, kind: str, payload: dict) -> None:
         if kind == "status":
             with self._lock:
+                if payload["status"] == "finished" and not self._state.summarised:
+                    close_round(self._state, self.workload.waits)
+                    summarise(self._state)
                 self._state.status, self._state.error = payload["status"], payload.get("error")
                 for lane in self._state.lanes:
                     lane.expected = payload.get("expected")
+        elif kind == "round":
+            with self._lock:
+                close_round(self._state, self.workload.waits)
+                self._trackers = self._track(next_round(self._state))
         elif kind == "cores":
             self.sampler.feed(payload["cores"])
             with self._lock:

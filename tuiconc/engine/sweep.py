@@ -1,4 +1,4 @@
-"""The scaling sweep: one runner at 1, 2, 4… workers against one sequential baseline, Amdahl's law fitted.
+"""The scaling sweep: one runner at 1, 2, 4… workers against a sequential baseline, Amdahl's law fitted.
 
 No UI here. Like a race, front ends poll it:
 
@@ -6,10 +6,13 @@ No UI here. Like a race, front ends poll it:
     while not sweep.wait(0.1):
         show(sweep.snapshot())
 
-Every race runs isolated (one lane at a time), so each point's wall time is its own.
-Speedup and efficiency count workers; Karp–Flatt and the Amdahl fit count *processors*,
-min(workers, usable CPUs) for CPU work (a worker past the last core adds no processor), so
-the serial fraction they report is the program's, not this machine's core count.
+Every race runs isolated (one lane at a time), so each point's wall time is its own. The
+sweep runs in rounds (config.repeat): each round races the baseline, then every point, and
+each point's speedup that round is against that round's baseline, so no single slow or fast
+baseline run skews every point. A point's figures are medians over the rounds, with ranges.
+Speedup and efficiency count workers; Karp–Flatt and the Amdahl fit count *processors*, the
+ideal speedup for CPU work (one per physical core, a fraction for a second SMT thread, none
+past the usable CPUs), so the serial fraction they report is the program's, not this machine's.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ import threading
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Literal
 
-from tuiconc import __version__
+from tuiconc import __version__, tunables
 from tuiconc.engine.config import ConfigError, RaceConfig, check_workers, problems
+from tuiconc.engine.disturbance import SPEEDUP_SLACK
 from tuiconc.engine.lane import LaneState, LaneStatus
+from tuiconc.engine.repeats import median
 from tuiconc.machine import machine_facts
 from tuiconc.engine.race import Race, RaceState, ideal_speedup
 from tuiconc.workloads import WORKLOADS
@@ -68,16 +73,20 @@ def fit_serial_fraction(points: Iterable[tuple[int, float]]) -> float | None:
 @dataclass
 class SweepPoint:
     workers: int
-    processors: int  # what these workers can really use: the ideal speedup
+    processors: float  # what these workers can really use: the ideal speedup
     runner: str = ""
     status: LaneStatus = "waiting"
-    wall_s: float | None = None
-    speedup: float | None = None
+    wall_s: float | None = None  # the median of its runs, like every figure below
+    speedup: float | None = None  # the median of its per-round ratios
     efficiency: float | None = None  # speedup / workers
     karp_flatt: float | None = None
     cores: float | None = None  # CPU seconds per wall second: what the lane really ran on
     correct: bool | None = None
     error: str | None = None
+    # Every run, in round order: wall time, speedup against its round's baseline, cores.
+    walls: list[float] = field(default_factory=list)
+    speedups: list[float] = field(default_factory=list)
+    cores_runs: list[float] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -86,6 +95,33 @@ class SweepPoint:
     @property
     def ended(self) -> bool:
         return self.status in ("finished", "failed", "cancelled")
+
+    @property
+    def runs(self) -> int:
+        return len(self.walls)
+
+    @property
+    def wall_range(self) -> tuple[float, float] | None:
+        return (min(self.walls), max(self.walls)) if self.walls else None
+
+    @property
+    def speedup_range(self) -> tuple[float, float] | None:
+        return (min(self.speedups), max(self.speedups)) if self.speedups else None
+
+    @property
+    def spread(self) -> float | None:
+        """Slowest run / fastest run − 1, once there are two runs."""
+        return max(self.walls) / min(self.walls) - 1 if self.runs > 1 and min(self.walls) > 0 else None
+
+    @property
+    def unstable(self) -> bool:
+        return self.spread is not None and self.spread > tunables.UNSTABLE_SPREAD
+
+    def to_json(self) -> dict:
+        low, high = self.wall_range or (None, None)
+        slow, fast = self.speedup_range or (None, None)
+        return {**asdict(self), "runs": self.runs, "wall_min_s": low, "wall_max_s": high, "speedup_min": slow,
+                "speedup_max": fast, "spread": self.spread, "unstable": self.unstable}
 
 
 @dataclass
@@ -109,6 +145,8 @@ class SweepState:
     points: list[SweepPoint]
     status: SweepStatus = "ready"
     error: str | None = None
+    round: int = 1  # the round running now, of config.repeat
+    races_done: int = 0
     current: SweepPoint | None = None  # the point whose race runs now
     race: RaceState | None = None  # that race, live, for progress bars
     fit: AmdahlFit | None = None
@@ -123,17 +161,20 @@ class SweepState:
         return self.status == "running"
 
     @property
+    def repeat(self) -> int:
+        return self.config.repeat
+
+    @property
     def steps(self) -> list[SweepPoint]:
         return [self.baseline, *self.points]
 
     @property
     def progress(self) -> float:
-        """0 to 1 over the whole sweep: ended races, plus the running one's share."""
-        steps = self.steps
-        done = sum(1 for step in steps if step.ended)
-        if self.race is not None and self.race.lanes and self.current is not None and not self.current.ended:
+        """0 to 1 over the whole sweep: races run, plus the running one's share."""
+        done = float(self.races_done)
+        if self.race is not None and self.race.lanes and self.current is not None:
             done += self.race.lanes[0].fraction
-        return min(1.0, done / len(steps))
+        return min(1.0, done / (len(self.steps) * self.repeat))
 
     def step_name(self, step: SweepPoint) -> str:
         return "sequential baseline" if step is self.baseline else f"{step.runner} × {step.workers}"
@@ -141,10 +182,11 @@ class SweepState:
     def describe_current(self) -> str:
         if self.current is None:
             return ""
+        where = f"round {self.round} of {self.repeat}: " if self.repeat > 1 else ""
         if self.current is self.baseline:
-            return "sequential baseline"
+            return where + "sequential baseline"
         number = next(i for i, point in enumerate(self.points, 1) if point is self.current)
-        return f"point {number} of {len(self.points)}: {self.runner} × {self.current.workers} workers"
+        return where + f"point {number} of {len(self.points)}: {self.runner} × {self.current.workers} workers"
 
     def error_lines(self) -> list[str]:
         """Every point's failure, and the sweep's own when no point already says it."""
@@ -162,8 +204,9 @@ class SweepState:
             "runner": self.runner,
             "status": self.status,
             "error": self.error,
-            "baseline": asdict(self.baseline),
-            "points": [asdict(point) for point in self.points],
+            "repeat": self.repeat,
+            "baseline": self.baseline.to_json(),
+            "points": [point.to_json() for point in self.points],
             "amdahl": None if fit is None else {"serial_fraction": fit.serial_fraction,
                                                 "max_speedup": fit.max_speedup, "points_used": fit.points_used},
             "notes": self.notes,
@@ -172,8 +215,8 @@ class SweepState:
 
 # -- checking and summing up ----------------------------------------------------------------
 def race_config(config: RaceConfig, runner: str, workers: int) -> RaceConfig:
-    """One point's race: this runner alone, isolated, at this many workers."""
-    return config.with_changes(runners=(runner,), workers=workers, mode="isolated", lab=None)
+    """One point's race: this runner alone, isolated, at this many workers, once (the sweep repeats it)."""
+    return config.with_changes(runners=(runner,), workers=workers, mode="isolated", lab=None, repeat=1)
 
 
 def check_sweep(config: RaceConfig, runner: str, workers: list[int]) -> str | None:
@@ -190,21 +233,28 @@ def check_sweep(config: RaceConfig, runner: str, workers: list[int]) -> str | No
 
 
 def fill_point(point: SweepPoint, race: RaceState, baseline_s: float | None) -> None:
-    """A finished race's one lane into its point: wall time, and the figures against the baseline."""
+    """A finished race's one lane into its point as one more run: its figures become the medians so far,
+    its speedup that of the run's own round (against `baseline_s`, that round's baseline)."""
     lane: LaneState | None = race.lanes[0] if race.lanes else None
     if lane is None:
         point.status, point.error = "failed", race.error or "the race had no lane"
         return
     point.runner = lane.runner
-    point.status, point.correct, point.wall_s, point.cores = lane.status, lane.correct, lane.wall_s, lane.cores
+    point.status, point.correct = lane.status, lane.correct
     point.error = lane.error or (race.error if race.status == "failed" else None)
     if race.status == "failed" or (lane.status == "finished" and lane.correct is False):
         point.status = "failed"  # a wrong answer is no speedup
-    if not point.ok or not baseline_s:
+    if point.status != "finished" or not lane.wall_s:
         return
-    point.speedup = baseline_s / point.wall_s
-    point.efficiency = point.speedup / point.workers
-    point.karp_flatt = karp_flatt(point.speedup, point.processors)
+    point.walls.append(lane.wall_s)
+    if lane.cores is not None:
+        point.cores_runs.append(lane.cores)
+    if baseline_s:
+        point.speedups.append(baseline_s / lane.wall_s)
+    point.wall_s, point.cores, point.speedup = median(point.walls), median(point.cores_runs), median(point.speedups)
+    if point.speedup is not None:
+        point.efficiency = point.speedup / point.workers
+        point.karp_flatt = karp_flatt(point.speedup, point.processors)
 
 
 def fit_points(points: list[SweepPoint]) -> AmdahlFit | None:
@@ -240,6 +290,10 @@ def karp_flatt_sentence(points: list[SweepPoint]) -> str | None:
     return f"Karp–Flatt e stays near {last:.2f}: a steady serial part, as Amdahl's law assumes"
 
 
+def _listed(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers))
+
+
 def summary_notes(state: SweepState) -> list[str]:
     notes = [amdahl_sentence(state.fit, state.usable_cpus, state.io_bound)]
     trend = karp_flatt_sentence(state.points)
@@ -249,6 +303,22 @@ def summary_notes(state: SweepState) -> list[str]:
     if beyond and not state.io_bound:
         notes.append(f"this machine has {state.usable_cpus} usable CPUs: for CPU work, workers past "
                      f"{state.usable_cpus} add no processor, so the ideal line flattens there")
+    cores, cpus = state.machine.get("usable_cores", state.usable_cpus), state.usable_cpus
+    if cores < cpus and not state.io_bound and any(p.workers > cores for p in state.points):
+        notes.append(f"{cpus} usable CPUs sit on {cores} physical cores: past {cores} workers a second thread "
+                     f"shares a core (SMT), worth about {tunables.SMT_GAIN:.2f} of one, so the ideal line bends there")
+    impossible = [p.workers for p in state.points
+                  if p.speedup is not None and p.speedup > state.usable_cpus * SPEEDUP_SLACK]
+    if impossible and not state.io_bound:
+        notes.append(f"a baseline problem: the speedup at {_listed(impossible)} workers is more than "
+                     f"{state.usable_cpus} usable CPUs can give CPU work, so the sequential baseline ran slow; "
+                     f"repeat the sweep (--repeat) for more rounds")
+    unstable = [step for step in state.steps if step.unstable]
+    if unstable:
+        names = ", ".join("the baseline" if step is state.baseline else
+                          f"{step.workers} worker{'' if step.workers == 1 else 's'}" for step in unstable)
+        notes.append(f"unstable: {names} spread more than {tunables.UNSTABLE_SPREAD:.0%} between runs "
+                     f"(a busy machine?); the medians are less certain")
     failed = [p for p in state.points if p.status == "failed"]
     if failed:
         notes.append(f"{len(failed)} of {len(state.points)} points failed; they are left out of the fit")
@@ -272,8 +342,10 @@ class Sweep:
         self._state = SweepState(
             config=self.config, runner=runner, machine=machine, io_bound=io_bound,
             baseline=SweepPoint(workers=1, processors=1, runner=BASELINE_RUNNER),
-            points=[SweepPoint(workers=count, processors=ideal_speedup(count, machine["usable_cpus"], io_bound),
-                               runner=runner) for count in counts],
+            points=[SweepPoint(workers=count, runner=runner,
+                               processors=ideal_speedup(count, machine["usable_cpus"], io_bound,
+                                                        machine["usable_cores"]))
+                    for count in counts],
         )
         self._lock = threading.Lock()
         self._cancel = threading.Event()
@@ -329,20 +401,32 @@ class Sweep:
     def _sweep(self) -> None:
         with self._lock:
             self._state.status = "running"
-        baseline = self._race_point(self._state.baseline, BASELINE_RUNNER, 1, None)
-        if baseline is None or not self._state.baseline.ok:
-            self._end_early(None if baseline is None else
-                            f"the sequential baseline failed: {self._state.baseline.error or 'no result'}")
-            return
-        for point in self._state.points:
-            if self._race_point(point, self.runner, point.workers, self._state.baseline.wall_s) is None:
-                self._end_early(None)
+        for number in range(1, self.config.repeat + 1):
+            with self._lock:
+                self._state.round = number
+            if not self._sweep_round():
                 return
         with self._lock:
             state = self._state
             state.fit = fit_points(state.points)
             state.notes = summary_notes(state)
             state.status = "finished"
+
+    def _sweep_round(self) -> bool:
+        """The baseline, then every point against it; False when the sweep ended early."""
+        baseline = self._race_point(self._state.baseline, BASELINE_RUNNER, 1, None)
+        if baseline is None or not self._state.baseline.ok:
+            self._end_early(None if baseline is None else
+                            f"the sequential baseline failed: {self._state.baseline.error or 'no result'}")
+            return False
+        baseline_s = baseline.lanes[0].wall_s  # this round's, not the median: a slow round slows both
+        for point in self._state.points:
+            if point.status == "failed":
+                continue  # it failed in an earlier round; a second failure tells nothing new
+            if self._race_point(point, self.runner, point.workers, baseline_s) is None:
+                self._end_early(None)
+                return False
+        return True
 
     def _race_point(self, point: SweepPoint, runner: str, workers: int, baseline_s: float | None) -> RaceState | None:
         """Race one point to its end and fill it in; None when the sweep was cancelled."""
@@ -358,6 +442,7 @@ class Sweep:
         final = race.snapshot()
         with self._lock:
             self._race = None
+            self._state.races_done += 1
             fill_point(point, final, baseline_s)
             cancelled = self._cancel.is_set() or final.status == "cancelled"
         return None if cancelled else final

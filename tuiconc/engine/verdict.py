@@ -8,6 +8,7 @@ the GIL let the threads run at once.
 
 from __future__ import annotations
 
+from tuiconc import units
 from tuiconc.engine.disturbance import demand
 from tuiconc.engine.lane import LaneState
 from tuiconc.workloads import KINDS
@@ -69,7 +70,30 @@ def verdict(lanes: list[LaneState]) -> str | None:
     threads = [lane for lane in ranked if lane.runner in THREAD_RUNNERS and (lane.workers or 1) > 1]
     if kind in ("cpu", "cpu-nogil") and threads:
         evidence += f", {threads[0].name} {threads[0].cores:.2f} with {threads[0].workers} threads"
-    label = KINDS[kind].measured[0].upper() + KINDS[kind].measured[1:]
+    label = _label(kind)
     if winner is sequential:
         return f"{label} ({evidence}): sequential won, {_why(winner, kind)}."
     return f"{label} ({evidence}): {winner.name} won at {winner.speedup or 0:.2f}× because {_why(winner, kind)}."
+
+
+def _label(kind: str) -> str:
+    return KINDS[kind].measured[0].upper() + KINDS[kind].measured[1:]
+
+
+def _range_text(lane: LaneState) -> str:
+    return units.seconds_range(lane.wall_min_s, lane.wall_max_s)
+
+
+def spread_verdict(lanes: list[LaneState]) -> str | None:
+    """Over repeated runs, a winner whose range of wall times overlaps the runner-up's won by noise,
+    not by its execution model: said instead of a winner. None when `verdict` may speak."""
+    kind = classify(lanes)
+    ranked = sorted(_finished(lanes), key=lambda lane: lane.wall_s)
+    if kind is None or len(ranked) < 2 or ranked[0].runs < 2 or ranked[1].runs < 2:
+        return None
+    first, second = ranked[0], ranked[1]
+    if first.wall_min_s is None or second.wall_min_s is None or first.wall_max_s < second.wall_min_s:
+        return None
+    return (f"{_label(kind)}: {first.name} ({_range_text(first)}) and {second.name} ({_range_text(second)}) "
+            f"are within the noise: their ranges over {min(first.runs, second.runs)} runs overlap, so neither "
+            f"won.")

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import Group
+from rich.console import Console, Group
+from rich.measure import Measurement
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from tuiconc import units
+from tuiconc import tunables, units
 from tuiconc.engine.labs import LABS
 from tuiconc.engine.race import RaceState
 
 STATUS_STYLE = {"finished": "green", "failed": "red", "cancelled": "yellow", "running": "cyan"}
 
 
+def cpu_shape(machine: dict) -> str:
+    """"2 usable of 16 CPUs (8 physical cores)": logical CPUs, and the cores under them (SMT puts two on one)."""
+    text = f"{machine['usable_cpus']} usable of {machine['logical_cpus']} CPUs"
+    physical = machine.get("physical_cores")  # recordings made before it was measured lack it
+    if physical is None:
+        return text
+    return f"{text} ({physical} physical core{'' if physical == 1 else 's'})"
+
+
 def machine_line(state: RaceState) -> Text:
     m, c = state.machine, state.config
     gil = "on" if m["gil_enabled"] else "off"
     return Text(
-        f"{m['implementation']} {m['python']} · GIL {gil} · {m['usable_cpus']} usable of {m['logical_cpus']} CPUs · "
-        f"{c.workload} size {c.effective_size:,} · {c.workers} workers · {c.mode} · start method {c.start_method}",
+        f"{m['implementation']} {m['python']} · GIL {gil} · {cpu_shape(m)} · "
+        f"{c.workload} size {c.effective_size:,} · {c.workers} workers · {c.mode} · start method {c.start_method}"
+        f" · {state.runs_label}",
         style="dim",
     )
 
@@ -56,18 +67,74 @@ def outcome(lane) -> Text:
     return Text(lane.status, style=STATUS_STYLE.get(lane.status, "dim"))
 
 
-def results_table(state: RaceState) -> Table:
-    table = Table(title=f"Results ({state.config.mode} mode)", title_justify="left", box=box.SIMPLE_HEAD)
-    for name in ("#", "lane", "ok", "wall", "start-up", "CPU", "cores", "speedup", "effic.", "memory", "K"):
-        table.add_column(name, justify="left" if name in ("lane", "ok") else "right", no_wrap=name != "lane",
-                         min_width=12 if name == "lane" else None)
+COLUMNS = ("#", "lane", "ok", "wall", "range", "spread", "start-up", "CPU", "cores", "speedup", "effic.", "memory",
+           "K")
+
+
+def results_title(state: RaceState) -> str:
+    medians = ": medians" if state.repeat > 1 and state.summarised else ""
+    return f"Results ({state.config.mode} mode, {state.runs_label}{medians})"
+
+
+UNSTABLE_MARK = "!"
+
+
+def spread_text(lane) -> Text:
+    """The runs' spread (slowest / fastest − 1), marked past the threshold; a dash for a single run."""
+    if lane.spread is None:
+        return Text(units.DASH, style="dim")
+    if lane.unstable:
+        return Text(f"{units.percent(lane.spread)}{UNSTABLE_MARK}", style="bold yellow")
+    return Text(f"{units.percent(lane.spread)} ")
+
+
+def unstable_note(state: RaceState) -> Text | None:
+    unstable = [lane.name for lane in state.lanes if lane.unstable]
+    if not unstable:
+        return None
+    return Text(f"{UNSTABLE_MARK} unstable: {', '.join(unstable)} spread more than "
+                f"{units.percent(tunables.UNSTABLE_SPREAD)} between runs (a busy machine?); their medians are "
+                f"less certain", style="yellow")
+
+
+# Columns a narrow terminal leaves out first, so the figures that remain stay whole.
+OPTIONAL_COLUMNS = ("K", "memory", "CPU", "start-up", "effic.")
+
+
+def results_table(state: RaceState, width: int | None = None) -> Table:
+    """The results, as many columns as fit in `width` (all of them when no width is given)."""
+    for dropped in range(len(OPTIONAL_COLUMNS) + 1):
+        table = _results_table(state, leave_out=OPTIONAL_COLUMNS[:dropped])
+        if width is None or _natural_width(table) <= width:
+            break
+    return table
+
+
+def _natural_width(table: Table) -> int:
+    console = Console(width=10_000)
+    return Measurement.get(console, console.options, table).maximum
+
+
+def _results_table(state: RaceState, leave_out: tuple[str, ...] = ()) -> Table:
+    table = Table(title=results_title(state), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True)
+    spread = state.repeat > 1 and state.summarised
+    for name in COLUMNS:
+        if name in leave_out or (name in ("range", "spread") and not spread):
+            continue
+        # Every column keeps its figures whole; only the lane's name gives way (…) in a narrow terminal.
+        table.add_column(name, justify="left" if name in ("lane", "ok") else "right", no_wrap=True,
+                         overflow="ellipsis" if name == "lane" else "fold", min_width=6 if name == "lane" else None)
     for lane in state.lanes:
-        table.add_row(
-            str(lane.place or ""), lane.name, outcome(lane), units.seconds(lane.wall_s),
-            units.seconds(lane.startup_s), units.seconds(lane.cpu_s), units.ratio(lane.cores, ""),
-            units.ratio(lane.speedup), units.percent(lane.efficiency), units.megabytes(lane.peak_rss_mb),
-            units.count(lane.workers),
-        )
+        cells = {
+            "#": str(lane.place or ""), "lane": lane.name, "ok": outcome(lane), "wall": units.seconds(lane.wall_s),
+            "range": units.seconds_range(lane.wall_min_s, lane.wall_max_s), "spread": spread_text(lane),
+            "start-up": units.seconds(lane.startup_s), "CPU": units.seconds(lane.cpu_s),
+            "cores": units.ratio(lane.cores, ""), "speedup": units.ratio(lane.speedup),
+            "effic.": units.percent(lane.efficiency), "memory": units.megabytes(lane.peak_rss_mb),
+            "K": units.count(lane.workers),
+        }
+        table.add_row(*(cells[column.header] for column in table.columns))
     return table
 
 
@@ -77,6 +144,9 @@ def lane_errors(state: RaceState) -> list[Text]:
               for lane in state.lanes if lane.extra.get("loop_lag_max_ms") is not None]
     if state.error:
         lines.insert(0, Text(f"race: {state.error}", style="red"))
+    note = unstable_note(state)
+    if note is not None:
+        lines.append(note)
     if state.verdict:
         lines.append(Text(state.verdict, style="bold"))
     return lines

@@ -20,9 +20,30 @@ AXIS_WIDTH = 6  # "  4× ┤"
 
 
 def sweep_title(state: SweepState) -> str:
+    from tuiconc.render.race_table import cpu_shape
+
     c = state.config
-    return (f"Scaling sweep: {state.runner} on {c.workload} {c.effective_size:,} · {state.usable_cpus} usable CPUs · "
-            f"start method {c.start_method}")
+    runs = "1 run a point" if state.repeat == 1 else f"{state.repeat} runs a point, medians"
+    return (f"Scaling sweep: {state.runner} on {c.workload} {c.effective_size:,} · {cpu_shape(state.machine)} · "
+            f"start method {c.start_method} · {runs}")
+
+
+def ideal_text(processors: float) -> str:
+    return f"{processors:g}×"
+
+
+def range_cells(point) -> tuple:
+    """A point's range of wall times and its spread, marked when unstable."""
+    from rich.text import Text
+
+    from tuiconc.render.race_table import UNSTABLE_MARK
+
+    if point.wall_range is None:
+        return units.DASH, units.DASH
+    spread = Text(units.DASH, style="dim") if point.spread is None else (
+        Text(f"{units.percent(point.spread)}{UNSTABLE_MARK}", style="bold yellow") if point.unstable
+        else Text(f"{units.percent(point.spread)} "))
+    return units.seconds_range(*point.wall_range), spread
 
 
 def point_outcome(point) -> "Text | str":
@@ -40,14 +61,17 @@ def sweep_table(state: SweepState) -> Table:
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD)
-    for name in ("workers", "wall", "speedup", "efficiency", "Karp–Flatt", "ideal"):
+    repeated = state.repeat > 1
+    for name in ("workers", "wall", *(("range", "spread") if repeated else ()), "speedup", "efficiency",
+                 "Karp–Flatt", "ideal"):
         table.add_column(name, justify="right", no_wrap=True)
     baseline = state.baseline
-    table.add_row("sequential", point_outcome(baseline), "1.00×" if baseline.ok else units.DASH, "", "", "")
+    table.add_row("sequential", point_outcome(baseline), *(range_cells(baseline) if repeated else ()),
+                  "1.00×" if baseline.ok else units.DASH, "", "", "")
     for point in state.points:
-        table.add_row(str(point.workers), point_outcome(point), units.ratio(point.speedup),
-                      units.percent(point.efficiency), karp_flatt_text(point.karp_flatt),
-                      f"{point.processors}×")
+        table.add_row(str(point.workers), point_outcome(point), *(range_cells(point) if repeated else ()),
+                      units.ratio(point.speedup), units.percent(point.efficiency), karp_flatt_text(point.karp_flatt),
+                      ideal_text(point.processors))
     return table
 
 
@@ -155,7 +179,9 @@ def speedup_plot(state: SweepState, width: int = PLOT_SIZE[0], height: int = PLO
         start = min(width + 1 - len(label), max(0, column - len(label) // 2))
         axis[start:start + len(label)] = label
     text.append(" " * AXIS_WIDTH + "".join(axis).rstrip() + "\n", styles["axis"])
-    cores = f"{state.usable_cpus} usable CPUs" + ("" if cores_at is not None else " (off the plot)")
+    physical = state.machine.get("usable_cores", state.usable_cpus)
+    cores = (f"{state.usable_cpus} usable CPUs" + (f" on {physical} cores" if physical < state.usable_cpus else "")
+             + ("" if cores_at is not None else " (off the plot)"))
     legend = [("●", "measured", "measured"), ("·", "ideal", "ideal"), ("┊", "cores", cores)]
     if limit is not None and limit <= top:
         legend.append(("╌", "limit", "Amdahl 1/f"))

@@ -18,7 +18,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 SCENE_FIELDS = {"title", "caption", "notes", "workload", "size", "workers", "runners", "mode", "lab", "expect",
-                "latency_ms", "start_method"}
+                "latency_ms", "start_method", "repeat"}
 
 
 class TalkError(ValueError):
@@ -64,7 +64,7 @@ def _scene(raw: dict, index: int, fail) -> Scene:
     for field in ("title", "caption"):
         if not isinstance(raw.get(field), str) or not raw[field].strip():
             fail(index, field if field in raw else None, f"every scene needs a {field} (text)")
-    for field in ("size", "workers", "latency_ms"):
+    for field in ("size", "workers", "latency_ms", "repeat"):
         if field in raw and (not isinstance(raw[field], int) or isinstance(raw[field], bool)):
             fail(index, field, "must be a whole number")
     for field in ("runners", "expect"):
@@ -76,8 +76,8 @@ def _scene(raw: dict, index: int, fail) -> Scene:
         config = lab_config(raw["lab"])
     else:
         config = RaceConfig()
-    changes = {key: raw[key] for key in ("workload", "size", "workers", "mode", "latency_ms", "start_method")
-               if key in raw}
+    changes = {key: raw[key] for key in ("workload", "size", "workers", "mode", "latency_ms", "start_method",
+                                         "repeat") if key in raw}
     if "runners" in raw:
         changes["runners"] = tuple(raw["runners"])
     config = config.with_changes(**changes)

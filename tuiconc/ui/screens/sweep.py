@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Stati
 
 from tuiconc import units
 from tuiconc import tunables
-from tuiconc.render.sweep_view import karp_flatt_text, speedup_plot, sweep_title
+from tuiconc.render.sweep_view import ideal_text, karp_flatt_text, speedup_plot, sweep_title
 from tuiconc.engine.config import ConfigError, RaceConfig
 from tuiconc.engine.sampler import SamplerLike
 from tuiconc.engine.sweep import Sweep, SweepState
@@ -201,5 +201,5 @@ def table_rows(state: SweepState, failed_style: str) -> list[tuple]:
     rows = [("sequential", wall(state.baseline), "1.00×" if state.baseline.ok else units.DASH, "", "", "")]
     for point in state.points:
         rows.append((str(point.workers), wall(point), units.ratio(point.speedup), units.percent(point.efficiency),
-                     karp_flatt_text(point.karp_flatt), f"{point.processors}×"))
+                     karp_flatt_text(point.karp_flatt), ideal_text(point.processors)))
     return rows
