@@ -11,8 +11,7 @@ import typing
 
 from tuiconc import tunables
 from tuiconc.arena import protocol
-from tuiconc.engine.config import (check_lab, check_latency, check_mode, check_payload, check_size, check_workers,
-                                   check_workload)
+from tuiconc.engine.config import (check_lab, check_latency, check_mode, check_payload, check_repeat, check_size, check_workers, check_workload)
 from tuiconc.engine.lane import LaneState, LaneStatus
 from tuiconc.engine.race import RaceStatus
 from tuiconc.engine.recording import Recording
@@ -22,13 +21,14 @@ from tuiconc.runners import RUNNERS
 
 CONFIG_TYPES = {"workload": "str", "size": "int | None", "workers": "int", "runners": "list[str]", "mode": "str",
                 "start_method": "str", "latency_ms": "int", "payload_bytes": "int", "url": "str | None",
-                "lab": "str | None", "pythons": "list[list[str]]"}
+                "lab": "str | None", "pythons": "list[list[str]]", "repeat": "int"}
 PAYLOAD_TYPES = {
     "status": {"status": "str", "error": "str | None", "expected": "int | None"},
     "spawn": {"lane": "str", "pid": "int", "at": "float"},
     "message": {"lane": "str", "message": "dict"},
     "settle": {"lane": "str", "fields": "dict"},
     "cores": {"cores": "list[float]", "lanes": "dict[str, list[float]]"},
+    "round": {"round": "int"},
 }
 STATUSES = {"LaneStatus": typing.get_args(LaneStatus)}
 RACE_STATUSES = typing.get_args(RaceStatus)
@@ -53,7 +53,8 @@ def _config_problem(config: dict) -> str | None:
     lab = config.get("lab")
     problem = ((check_lab(lab) if lab is not None else None) or check_workload(config["workload"], lab)
                or check_mode(config.get("mode", "isolated"))
-               or check_latency(config.get("latency_ms", 0)) or check_payload(config.get("payload_bytes", 0)))
+               or check_latency(config.get("latency_ms", 0)) or check_payload(config.get("payload_bytes", 0))
+               or check_repeat(config.get("repeat", 1)))
     if problem is None and config.get("size") is not None:
         problem = check_size(config["workload"], config["size"])
     if problem is None and "workers" in config:
