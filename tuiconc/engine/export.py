@@ -7,12 +7,12 @@ import io
 import json
 
 from tuiconc import __version__
-from tuiconc import units
+from tuiconc.engine.columns import COLUMNS as LANE_COLUMNS, FIGURE_FIELDS, lane_cells, lane_figures
 from tuiconc.engine.jsonfile import read_json
 from tuiconc.engine.race import RaceState
 
-COLUMNS = ("race", "mode", "workload", "size", "lane", "runner", "status", "correct", "wall_s", "startup_s",
-           "cpu_s", "cores", "speedup", "efficiency", "peak_rss_mb", "workers", "python", "gil_enabled")
+COLUMNS = ("race", "mode", "workload", "size", "lane", "runner", "status", "correct", *FIGURE_FIELDS, "python",
+           "gil_enabled")
 
 
 def rows(states: list[RaceState]) -> list[dict]:
@@ -22,9 +22,7 @@ def rows(states: list[RaceState]) -> list[dict]:
             table.append({
                 "race": number, "mode": state.config.mode, "workload": state.config.workload,
                 "size": state.config.effective_size, "lane": lane.name, "runner": lane.runner,
-                "status": lane.status, "correct": lane.correct, "wall_s": lane.wall_s, "startup_s": lane.startup_s,
-                "cpu_s": lane.cpu_s, "cores": lane.cores, "speedup": lane.speedup, "efficiency": lane.efficiency,
-                "peak_rss_mb": lane.peak_rss_mb, "workers": lane.workers, "python": lane.python,
+                "status": lane.status, "correct": lane.correct, **lane_figures(lane), "python": lane.python,
                 "gil_enabled": lane.gil_enabled,
             })
     return table
@@ -44,16 +42,15 @@ def to_csv(states: list[RaceState]) -> str:
 
 def to_markdown(states: list[RaceState]) -> str:
     lines = []
+    header = "| " + " | ".join(column.title for column in LANE_COLUMNS) + " |"
+    rule = "|" + "|".join("--:" if column.numeric else "---" for column in LANE_COLUMNS) + "|"
     for number, state in enumerate(states, 1):
         c = state.config
         lines += [f"### Race {number}: {c.workload}, size {c.effective_size:,}, {c.workers} workers, {c.mode} mode",
-                  "", "| lane | ok | wall | start-up | CPU | cores | speedup | efficiency | peak memory |",
-                  "|---|---|--:|--:|--:|--:|--:|--:|--:|"]
+                  "", header, rule]
         for lane in state.lanes:
-            ok = units.correct_mark(lane.correct) if lane.status == "finished" else lane.status
-            lines.append(f"| {lane.name} | {ok} | {units.seconds(lane.wall_s)} | {units.seconds(lane.startup_s)} | "
-                         f"{units.seconds(lane.cpu_s)} | {units.ratio(lane.cores, '')} | {units.ratio(lane.speedup)} | "
-                         f"{units.percent(lane.efficiency)} | {units.megabytes(lane.peak_rss_mb)} |")
+            cells = lane_cells(lane)
+            lines.append("| " + " | ".join(cells[column.key] for column in LANE_COLUMNS) + " |")
         if state.verdict:
             lines += ["", state.verdict]
         lines.append("")

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tuiconc import units
+from tuiconc.engine.columns import COLUMNS, lane_cells, outcome as outcome_text
 from tuiconc.engine.labs import LABS
 from tuiconc.engine.race import RaceState
 
@@ -50,24 +51,20 @@ def live_view(state: RaceState) -> Group:
 
 
 def outcome(lane) -> Text:
-    """✓ or ✗ for a finished lane's answer, else how it ended."""
+    """The ok cell in colour: a green ✓ or red ✗ for a finished lane's answer, else how it ended."""
     if lane.status == "finished":
-        return Text(units.correct_mark(lane.correct), style="green" if lane.correct else "red")
-    return Text(lane.status, style=STATUS_STYLE.get(lane.status, "dim"))
+        return Text(outcome_text(lane), style="green" if lane.correct else "red")
+    return Text(outcome_text(lane), style=STATUS_STYLE.get(lane.status, "dim"))
 
 
 def results_table(state: RaceState) -> Table:
     table = Table(title=f"Results ({state.config.mode} mode)", title_justify="left", box=box.SIMPLE_HEAD)
-    for name in ("#", "lane", "ok", "wall", "start-up", "CPU", "cores", "speedup", "effic.", "memory", "K"):
-        table.add_column(name, justify="left" if name in ("lane", "ok") else "right", no_wrap=name != "lane",
-                         min_width=12 if name == "lane" else None)
+    for column in COLUMNS:
+        table.add_column(column.title, justify="right" if column.numeric else "left", no_wrap=column.key != "lane",
+                         min_width=12 if column.key == "lane" else None)
     for lane in state.lanes:
-        table.add_row(
-            str(lane.place or ""), lane.name, outcome(lane), units.seconds(lane.wall_s),
-            units.seconds(lane.startup_s), units.seconds(lane.cpu_s), units.ratio(lane.cores, ""),
-            units.ratio(lane.speedup), units.percent(lane.efficiency), units.megabytes(lane.peak_rss_mb),
-            units.count(lane.workers),
-        )
+        cells = lane_cells(lane)
+        table.add_row(*(outcome(lane) if column.key == "ok" else cells[column.key] for column in COLUMNS))
     return table
 
 
