@@ -63,6 +63,7 @@ class TalkLane(Vertical):
     def __init__(self, name: str, **kwargs):
         super().__init__(**kwargs)
         self.lane_name = name
+        self.layout_wanted: tuple | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="talk-lane-head"):
@@ -76,6 +77,15 @@ class TalkLane(Vertical):
 
     def lay_out(self, scale: int, bar_height: int, widths: dict[str, int]) -> None:
         """Draw at this scale, with a bar this tall, the figures in columns that line up down the screen."""
+        self.layout_wanted = (scale, bar_height, widths)
+        if self.query(TallBar):  # else on mount: a resize can come between mounting and composing
+            self.apply_layout(scale, bar_height, widths)
+
+    def on_mount(self) -> None:
+        if self.layout_wanted is not None:
+            self.apply_layout(*self.layout_wanted)
+
+    def apply_layout(self, scale: int, bar_height: int, widths: dict[str, int]) -> None:
         self.set_class(scale == 0, "-plain")
         self.query_one(".talk-lane-head").styles.height = bar_height
         self.query_one(TallBar).styles.height = bar_height
@@ -86,6 +96,8 @@ class TalkLane(Vertical):
 
     def show(self, lane: LaneState | None) -> dict[str, str]:
         """Draw the lane's state; what its figures read now."""
+        if not self.query(TallBar):
+            return live_figures(lane)
         set_text(self.query_one(".talk-lane-name", Label), heading(lane, self.lane_name))
         self.query_one(TallBar).fraction = lane.fraction if lane is not None else 0.0
         figures = live_figures(lane)
