@@ -91,7 +91,7 @@ def test_race_for_people_prints_a_results_table(tuiconc_cmd, cli_env):
                              "--runners", "sequential,asyncio"], capture_output=True, text=True, env=cli_env,
                             timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "Results (isolated mode)" in result.stdout and "asyncio" in result.stdout and "✓" in result.stdout
+    assert "Results (isolated mode, 1 run)" in result.stdout and "asyncio" in result.stdout and "✓" in result.stdout
 
 
 @pytest.mark.parametrize("signum,exit_code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])

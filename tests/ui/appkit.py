@@ -6,6 +6,7 @@ import os
 import time
 
 from tuiconc.engine.recording import load
+from tuiconc.engine.replay import ReplayRace
 from tuiconc.engine.sampler import Sample
 
 
@@ -42,3 +43,23 @@ async def wait_for(pilot, predicate, timeout: float = 60.0):
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
         await pilot.pause(0.05)
+
+
+class FrozenReplay(ReplayRace):
+    """A replay held `at` seconds into the recorded race: a race mid-way, drawn the same on every run."""
+
+    def __init__(self, recording, speed: float = 1.0, at: float = 7.0):
+        super().__init__(recording, speed)
+        self.at = at
+
+    def start(self) -> "FrozenReplay":
+        self._started_at = 1.0  # any fixed origin: elapsed times are read from it
+        self._ended_at = self._started_at + self.at  # the lanes' elapsed times stop here; the race is not done
+        for at, kind, payload in self.recording_data.events:
+            if at > self.at:
+                break
+            self._apply(kind, payload)
+        return self
+
+    def _clock(self) -> float:
+        return self.recording_data.origin + self.at

@@ -1,4 +1,5 @@
-"""The app's main states, drawn at 80×24 and 120×40 and compared with the saved SVG snapshots.
+"""The app's main states, drawn at 80×24 and 120×40 (the talk also at a projector's 200×60) and
+compared with the saved SVG snapshots.
 
 Finished races come from recordings in tests/data replayed in the app, so the figures are the
 same on every machine; the core meters read fixed values. Update after an intended change with
@@ -13,11 +14,14 @@ import pytest
 from tuiconc.engine.config import RaceConfig
 from tuiconc.teach.talk import load_talk
 from tuiconc.ui.app import TuiconcApp
+from tuiconc.ui.screens.talk import TalkScreen
 
-from appkit import MACHINE, FixedSampler, recording, wait_for
+from appkit import MACHINE, FixedSampler, FrozenReplay, recording, wait_for
 
 SIZES = [(80, 24), (120, 40)]
 IDS = ["80x24", "120x40"]
+TALK_SIZES = [(80, 24), (120, 40), (200, 60)]
+TALK_IDS = ["80x24", "120x40", "200x60"]
 
 
 def replay_app(name: str) -> TuiconcApp:
@@ -64,7 +68,29 @@ def test_help(snap_compare):
     assert snap_compare(app, terminal_size=(80, 24), press=["question_mark"])
 
 
-def test_talk(snap_compare):
+def test_cpu_race_running(snap_compare, monkeypatch):
+    """A race mid-way at 80×24: the recorded race held 7 s in, threading running, sequential done."""
+    monkeypatch.setattr("tuiconc.engine.session.ReplayRace", FrozenReplay)
+    app = TuiconcApp(sampler=FixedSampler(), machine=MACHINE, replay=(recording("primes-race.json"), 1.0))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=lambda pilot: pilot.pause(0.3))
+
+
+@pytest.mark.parametrize("size", TALK_SIZES, ids=TALK_IDS)
+def test_talk_scene_finished(snap_compare, size):
+    """Scene 2 (sequential against multiprocessing), its race replayed from a recording."""
+    app = TuiconcApp(sampler=FixedSampler(), machine=MACHINE, talk=load_talk(),
+                     replay=(recording("primes-race.json"), 4.0))
+
+    async def run_scene(pilot):
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TalkScreen))  # its keys, not the main screen's
+        await pilot.press("n", "r")
+        await wait_for(pilot, lambda: pilot.app.screen.race is not None and pilot.app.screen.race.done)
+        await pilot.pause(0.3)  # the lanes' last redraw
+
+    assert snap_compare(app, terminal_size=size, run_before=run_scene)
+
+
+def test_talk_notes(snap_compare):
     app = TuiconcApp(sampler=FixedSampler(), machine=MACHINE, talk=load_talk())
     assert snap_compare(app, terminal_size=(120, 40), press=["o"])
 

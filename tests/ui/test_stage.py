@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from textual.widgets import Digits
-
 from tuiconc.engine.replay import ReplayRace
 from tuiconc.teach.talk import load_talk
 from tuiconc.ui.app import TuiconcApp
 from tuiconc.ui.screens.talk import TalkScreen
+from tuiconc.ui.widgets.big_text import BigText
 
 from appkit import recording, wait_for
 from conftest import NEEDS_FREE_CORES, descendants
@@ -31,7 +30,7 @@ async def test_the_built_in_talk_runs_end_to_end_with_run_and_next_only():
             await pilot.pause(0.3)  # the screen's next redraw
             winner = next(lane for lane in app.session.history[-1].lanes if lane.place == 1)
             assert winner.name in scene.expect, (scene.title, [(lane.name, lane.wall_s) for lane in app.session.history[-1].lanes])
-            assert any(str(digits.value) for digits in app.screen.query(Digits))  # wall times, large
+            assert any(figure.text for figure in app.screen.query(BigText))  # wall times, large
             await pilot.press("n")
         assert not descendants()
 

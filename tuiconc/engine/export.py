@@ -7,14 +7,14 @@ import io
 import json
 
 from tuiconc import __version__
-from tuiconc import units
+from tuiconc.engine.columns import FIGURE_FIELDS, lane_cells, lane_figures, shown_columns
 from tuiconc.engine.jsonfile import read_json
 from tuiconc.engine.outputs import write_atomically
 from tuiconc.engine.schema import matches
 from tuiconc.engine.race import RaceState
 
-COLUMNS = ("race", "mode", "workload", "size", "lane", "runner", "status", "correct", "wall_s", "startup_s",
-           "cpu_s", "cores", "speedup", "efficiency", "peak_rss_mb", "workers", "python", "gil_enabled")
+COLUMNS = ("race", "mode", "workload", "size", "lane", "runner", "status", "correct", *FIGURE_FIELDS, "python",
+           "gil_enabled")
 
 
 def rows(states: list[RaceState]) -> list[dict]:
@@ -24,9 +24,7 @@ def rows(states: list[RaceState]) -> list[dict]:
             table.append({
                 "race": number, "mode": state.config.mode, "workload": state.config.workload,
                 "size": state.config.effective_size, "lane": lane.name, "runner": lane.runner,
-                "status": lane.status, "correct": lane.correct, "wall_s": lane.wall_s, "startup_s": lane.startup_s,
-                "cpu_s": lane.cpu_s, "cores": lane.cores, "speedup": lane.speedup, "efficiency": lane.efficiency,
-                "peak_rss_mb": lane.peak_rss_mb, "workers": lane.workers, "python": lane.python,
+                "status": lane.status, "correct": lane.correct, **lane_figures(lane), "python": lane.python,
                 "gil_enabled": lane.gil_enabled,
             })
     return table
@@ -48,14 +46,13 @@ def to_markdown(states: list[RaceState]) -> str:
     lines = []
     for number, state in enumerate(states, 1):
         c = state.config
+        columns = shown_columns(repeated=state.repeat > 1)
         lines += [f"### Race {number}: {c.workload}, size {c.effective_size:,}, {c.workers} workers, {c.mode} mode",
-                  "", "| lane | ok | wall | start-up | CPU | cores | speedup | efficiency | peak memory |",
-                  "|---|---|--:|--:|--:|--:|--:|--:|--:|"]
+                  "", "| " + " | ".join(column.title for column in columns) + " |",
+                  "|" + "|".join("--:" if column.numeric else "---" for column in columns) + "|"]
         for lane in state.lanes:
-            ok = units.correct_mark(lane.correct) if lane.status == "finished" else lane.status
-            lines.append(f"| {lane.name} | {ok} | {units.seconds(lane.wall_s)} | {units.seconds(lane.startup_s)} | "
-                         f"{units.seconds(lane.cpu_s)} | {units.ratio(lane.cores, '')} | {units.ratio(lane.speedup)} | "
-                         f"{units.percent(lane.efficiency)} | {units.megabytes(lane.peak_rss_mb)} |")
+            cells = lane_cells(lane)
+            lines.append("| " + " | ".join(cells[column.key] for column in columns) + " |")
         if state.verdict:
             lines += ["", state.verdict]
         lines.append("")

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tuiconc import tunables, units
+from tuiconc.engine.columns import OPTIONAL_KEYS, UNSTABLE_MARK, lane_cells, outcome as outcome_text, shown_columns
 from tuiconc.engine.labs import LABS
 from tuiconc.engine.race import RaceState
 
@@ -61,14 +62,10 @@ def live_view(state: RaceState) -> Group:
 
 
 def outcome(lane) -> Text:
-    """✓ or ✗ for a finished lane's answer, else how it ended."""
+    """The ok cell in colour: a green ✓ or red ✗ for a finished lane's answer, else how it ended."""
     if lane.status == "finished":
-        return Text(units.correct_mark(lane.correct), style="green" if lane.correct else "red")
-    return Text(lane.status, style=STATUS_STYLE.get(lane.status, "dim"))
-
-
-COLUMNS = ("#", "lane", "ok", "wall", "range", "spread", "start-up", "CPU", "cores", "speedup", "effic.", "memory",
-           "K")
+        return Text(outcome_text(lane), style="green" if lane.correct else "red")
+    return Text(outcome_text(lane), style=STATUS_STYLE.get(lane.status, "dim"))
 
 
 def results_title(state: RaceState) -> str:
@@ -76,16 +73,10 @@ def results_title(state: RaceState) -> str:
     return f"Results ({state.config.mode} mode, {state.runs_label}{medians})"
 
 
-UNSTABLE_MARK = "!"
-
-
 def spread_text(lane) -> Text:
-    """The runs' spread (slowest / fastest − 1), marked past the threshold; a dash for a single run."""
-    if lane.spread is None:
-        return Text(units.DASH, style="dim")
-    if lane.unstable:
-        return Text(f"{units.percent(lane.spread)}{UNSTABLE_MARK}", style="bold yellow")
-    return Text(f"{units.percent(lane.spread)} ")
+    """The runs' spread (slowest / fastest − 1), in yellow past the threshold."""
+    text = lane_cells(lane)["spread"]
+    return Text(text, style="bold yellow" if lane.unstable else ("dim" if lane.spread is None else ""))
 
 
 def unstable_note(state: RaceState) -> Text | None:
@@ -97,14 +88,10 @@ def unstable_note(state: RaceState) -> Text | None:
                 f"less certain", style="yellow")
 
 
-# Columns a narrow terminal leaves out first, so the figures that remain stay whole.
-OPTIONAL_COLUMNS = ("K", "memory", "CPU", "start-up", "effic.")
-
-
 def results_table(state: RaceState, width: int | None = None) -> Table:
     """The results, as many columns as fit in `width` (all of them when no width is given)."""
-    for dropped in range(len(OPTIONAL_COLUMNS) + 1):
-        table = _results_table(state, leave_out=OPTIONAL_COLUMNS[:dropped])
+    for dropped in range(len(OPTIONAL_KEYS) + 1):
+        table = _results_table(state, leave_out=OPTIONAL_KEYS[:dropped])
         if width is None or _natural_width(table) <= width:
             break
     return table
@@ -118,23 +105,15 @@ def _natural_width(table: Table) -> int:
 def _results_table(state: RaceState, leave_out: tuple[str, ...] = ()) -> Table:
     table = Table(title=results_title(state), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
                   collapse_padding=True)
-    spread = state.repeat > 1 and state.summarised
-    for name in COLUMNS:
-        if name in leave_out or (name in ("range", "spread") and not spread):
-            continue
+    columns = shown_columns(state.repeat > 1 and state.summarised, leave_out)
+    for column in columns:
         # Every column keeps its figures whole; only the lane's name gives way (…) in a narrow terminal.
-        table.add_column(name, justify="left" if name in ("lane", "ok") else "right", no_wrap=True,
-                         overflow="ellipsis" if name == "lane" else "fold", min_width=6 if name == "lane" else None)
+        table.add_column(column.title, justify="right" if column.numeric else "left", no_wrap=True,
+                         overflow="ellipsis" if column.key == "lane" else "fold",
+                         min_width=6 if column.key == "lane" else None)
     for lane in state.lanes:
-        cells = {
-            "#": str(lane.place or ""), "lane": lane.name, "ok": outcome(lane), "wall": units.seconds(lane.wall_s),
-            "range": units.seconds_range(lane.wall_min_s, lane.wall_max_s), "spread": spread_text(lane),
-            "start-up": units.seconds(lane.startup_s), "CPU": units.seconds(lane.cpu_s),
-            "cores": units.ratio(lane.cores, ""), "speedup": units.ratio(lane.speedup),
-            "effic.": units.percent(lane.efficiency), "memory": units.megabytes(lane.peak_rss_mb),
-            "K": units.count(lane.workers),
-        }
-        table.add_row(*(cells[column.header] for column in table.columns))
+        cells = {**lane_cells(lane), "ok": outcome(lane), "spread": spread_text(lane)}
+        table.add_row(*(cells[column.key] for column in columns))
     return table
 
 

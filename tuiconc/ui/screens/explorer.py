@@ -34,10 +34,17 @@ from tuiconc.ui.widgets.timeline import TimelineView
 from tuiconc.units import whole_number
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
+WIDE_FROM = 110  # narrower: the compact picker and results, off lanes folded away
+
+
+def off_lanes_note(names: list[str], enabled: set[str]) -> str:
+    """The lanes a narrow screen leaves out of the race pane, by the key that turns each on."""
+    keys = [str(i + 1) for i, name in enumerate(names[:9]) if name not in enabled]
+    return f"off: {' '.join(keys)} (press to add)" if keys else ""
 
 
 class ExplorerScreen(Screen):
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]
     BINDINGS = [
         Binding("r", "race", "Race",
                 tooltip="start the race (again) with these settings"),
@@ -120,6 +127,10 @@ class ExplorerScreen(Screen):
         self.check_size(event.size.width, event.size.height)  # self.size is still the old one here
 
     def check_size(self, width: int, height: int) -> None:
+        compact = width < WIDE_FROM
+        self.query_one(WorkloadPicker).compact = compact
+        self.query_one(ResultsTable).compact = compact
+        self.show_off_lanes(compact)
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(too_small, "-too-small")
         if too_small:
@@ -175,6 +186,12 @@ class ExplorerScreen(Screen):
         pane = self.query_one(RacePane)
         await pane.set_lanes(self.session.lane_names())
         pane.show(self.session.last_state, self.session.shown_enabled())
+        self.show_off_lanes(self.app.size.width < WIDE_FROM)
+
+    def show_off_lanes(self, compact: bool) -> None:
+        """A narrow race pane shows only the lanes that race; its border says how to add the others."""
+        note = off_lanes_note(self.session.lane_names(), self.session.shown_enabled()) if compact else ""
+        self.query_one("#race").border_subtitle = note
 
     # -- the timers --------------------------------------------------------------------------
     def draw_race(self) -> None:
@@ -269,6 +286,7 @@ class ExplorerScreen(Screen):
             return
         self.session.enabled ^= {names[index]}
         self.show_settings()
+        self.show_off_lanes(self.app.size.width < WIDE_FROM)
         self.query_one(RacePane).show(None if self.session.race else self.session.last_state, self.session.enabled)
 
     def action_timeline(self) -> None:

@@ -1,8 +1,10 @@
-"""Talk mode: one scene at a time, large and high-contrast, for a projector.
+"""Talk mode: one scene at a time, as large as the screen allows, for a projector.
 
 The app runs each scene's race as it runs any race (so quitting, cancelling and hang-ups end
-its lanes the same way); this screen draws it big: the title, what to expect, the lanes, and
-each lane's wall time in Digits once it finishes.
+its lanes the same way); this screen draws it for the back of the room: the title and what to
+expect, each lane's bar and figures in large type sized to the terminal, the verdict and the
+cores. What only the presenter needs (where we are in the talk, the notes, a busy-machine
+warning) sits in a dim strip at the bottom, in ordinary type.
 """
 
 from __future__ import annotations
@@ -11,49 +13,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Label
+from textual.widgets import Footer, Label
 
-from tuiconc import tunables, units
-from tuiconc.engine.lane import LaneState
+from tuiconc import tunables
 from tuiconc.engine.race import RaceHandle
 from tuiconc.engine.session import RaceSession
 from tuiconc.teach.talk import Talk
 from tuiconc.ui.widgets.cores import CoresView
-from tuiconc.ui.widgets.race_pane import RacePane
-
-
-
-class ResultCard(Vertical):
-    """One lane's result, big enough to read from the back of the room."""
-
-    DEFAULT_CSS = """
-    ResultCard { width: 1fr; height: auto; border: round $primary; padding: 0 1; }
-    ResultCard.-first { border: heavy $success; }
-    ResultCard.-failed { border: round $error; }
-    ResultCard Digits { width: auto; }
-    ResultCard .card-note { color: $text-muted; }
-    """
-
-    def __init__(self, name: str, **kwargs):
-        super().__init__(**kwargs)
-        self.border_title = name
-
-    def compose(self) -> ComposeResult:
-        yield Digits("")
-        yield Label("", classes="card-note")
-
-    def show(self, lane: LaneState | None) -> None:
-        digits, note = "", ""
-        if lane is not None and lane.status == "finished":
-            digits = f"{lane.wall_s:.2f}" if lane.wall_s is not None else ""
-            note = (f"seconds · {units.place(lane.place) or 'no place'} · {units.ratio(lane.speedup)} "
-                    f"· {units.ratio(lane.cores, '')} cores {units.correct_mark(lane.correct)}")
-        elif lane is not None and lane.status in ("failed", "cancelled"):
-            note = lane.status + (f": {lane.error}" if lane.error else "")
-        self.query_one(Digits).update(digits)
-        self.query_one(".card-note", Label).update(note)
-        self.set_class(lane is not None and lane.place == 1, "-first")
-        self.set_class(lane is not None and (lane.status == "failed" or lane.correct is False), "-failed")
+from tuiconc.ui.widgets.talk_lane import TalkLanes
+from tuiconc.ui.widgets.text import set_text
 
 
 class TalkScreen(Screen):
@@ -64,17 +32,22 @@ class TalkScreen(Screen):
         Binding("o", "notes", "Notes"),
         Binding("c,escape", "cancel", "Cancel"),
     ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     DEFAULT_CSS = """
     TalkScreen { padding: 0 2; }
-    TalkScreen #scene-number { color: $text-muted; }
-    TalkScreen #scene-title { text-style: bold; color: $primary; width: 1fr; }
+    TalkScreen #scene-title { text-style: bold; color: $primary; width: 1fr; padding-top: 1; }
     TalkScreen #scene-caption { width: 1fr; padding-bottom: 1; }
-    TalkScreen #talk-race { border: round $primary 60%; }
-    TalkScreen #talk-bottom { height: 1fr; }
-    TalkScreen #cards { width: 1fr; height: auto; }
-    TalkScreen #talk-cores { width: 36; border: round $primary 60%; }
-    TalkScreen #scene-notes { display: none; dock: bottom; height: auto; max-height: 8; width: 1fr;
-                              border: round $secondary; padding: 0 1; color: $secondary; }
+    TalkScreen #talk-verdict { width: 1fr; height: auto; min-height: 2; text-style: bold; color: $accent; }
+    TalkScreen #talk-cores { height: auto; max-height: 10; border-top: solid $primary 50%;
+                             border-title-color: $text-muted; }
+    TalkScreen.-short #scene-title { padding-top: 0; }
+    TalkScreen.-short #scene-caption { padding-bottom: 0; }
+    TalkScreen.-short #talk-cores { max-height: 5; }
+    TalkScreen #presenter { height: auto; background: $panel; color: $text-muted; margin: 0 -2; padding: 0 2; }
+    TalkScreen #presenter-line { height: 1; }
+    TalkScreen #presenter-where { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    TalkScreen #presenter-busy { width: auto; color: $warning; }
+    TalkScreen #scene-notes { display: none; height: auto; max-height: 6; width: 1fr; color: $secondary; }
     TalkScreen.-notes #scene-notes { display: block; }
     """
 
@@ -85,20 +58,20 @@ class TalkScreen(Screen):
         self.race: RaceHandle | None = None  # this scene's race, once run
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="scene-number")
         yield Label("", id="scene-title")
         yield Label("", id="scene-caption")
-        yield RacePane(id="talk-race")
-        with Horizontal(id="talk-bottom"):
-            yield Horizontal(id="cards")
-            yield CoresView(id="talk-cores")
-        yield Label("", id="scene-notes")
+        yield TalkLanes(id="talk-lanes")
+        yield Label("", id="talk-verdict")
+        yield CoresView(id="talk-cores")
+        with Vertical(id="presenter"):
+            with Horizontal(id="presenter-line"):
+                yield Label("", id="presenter-where")
+                yield Label("", id="presenter-busy")
+            yield Label("", id="scene-notes")
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.query_one("#talk-race").border_title = "Race"
-        self.query_one("#talk-cores").border_title = "Cores"
-        self.query_one("#scene-notes").border_title = "Notes (o hides them)"
+        self.query_one("#talk-cores").border_title = "cores"
         await self.show_scene()
         self.set_interval(1 / tunables.REFRESH_HZ, self.refresh_race)
 
@@ -109,30 +82,29 @@ class TalkScreen(Screen):
     async def show_scene(self) -> None:
         scene = self.scene
         self.race = None
-        self.query_one("#scene-number", Label).update(
-            f"{self.talk.title} · scene {self.index + 1} of {len(self.talk.scenes)}")
+        self.query_one("#presenter-where", Label).update(
+            f"scene {self.index + 1} of {len(self.talk.scenes)} · {self.talk.title} · r runs it · o notes")
         self.query_one("#scene-title", Label).update(scene.title)
-        self.query_one("#scene-caption", Label).update(scene.caption + "  Press r to run it.")
+        self.query_one("#scene-caption", Label).update(scene.caption)
         self.query_one("#scene-notes", Label).update(scene.notes or "(no notes for this scene)")
-        names = [spec.name for spec in scene.config.lane_specs()]
-        pane = self.query_one(RacePane)
-        await pane.set_lanes(names)
-        pane.show(None, set(names))
-        cards = self.query_one("#cards")
-        await cards.remove_children()
-        await cards.mount_all(ResultCard(name) for name in names)
+        self.query_one("#talk-verdict", Label).update("")
+        lanes = self.query_one(TalkLanes)
+        await lanes.set_lanes([spec.name for spec in scene.config.lane_specs()])
+        lanes.show({})
+        self.refresh_race()
 
     def refresh_race(self) -> None:
         self.session.poll()  # a finished scene joins the session's results, as on the main screen
         sampler = self.race.sampler if self.race is not None else self.session.sampler
-        state = self.race.snapshot() if self.race is not None else None
-        self.query_one(CoresView).show(sampler.snapshot(), state.lanes if state and not self.race.done else [])
-        if state is None:
+        # The lanes' own cores are in large type above: the pane shows only the machine's.
+        self.query_one(CoresView).show(sampler.snapshot(), [])
+        busy = self.session.busy_warning()
+        set_text(self.query_one("#presenter-busy", Label), f"  {busy}" if busy else "")
+        if self.race is None:
             return
-        self.query_one(RacePane).show(state, {lane.name for lane in state.lanes})
-        lanes = {lane.name: lane for lane in state.lanes}
-        for card in self.query(ResultCard):
-            card.show(lanes.get(card.border_title))
+        state = self.race.snapshot()
+        self.query_one(TalkLanes).show({lane.name: lane for lane in state.lanes})
+        set_text(self.query_one("#talk-verdict", Label), state.verdict or "")
 
     def action_run(self) -> None:
         self.race = self.session.start(self.scene.config.with_changes(start_method=self.session.config.start_method))

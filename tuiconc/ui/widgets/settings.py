@@ -13,6 +13,7 @@ from tuiconc.ui.widgets.text import set_text
 from tuiconc.workloads import WORKLOADS
 
 FIELDS = (("size", "size"), ("workers", "workers"), ("latency_ms", "latency ms"))
+CHOICES = (("mode", "mode", "m"), ("start_method", "start method", "s"))  # changed by a key, not typed
 
 
 def describe(config: RaceConfig) -> str:
@@ -32,6 +33,8 @@ class SettingsPanel(Vertical):
     SettingsPanel Input:focus { background: $primary 30%; }
     SettingsPanel .problem { color: $error; height: auto; }
     SettingsPanel .choice { height: 1; }
+    SettingsPanel .choice-value { width: auto; }
+    SettingsPanel .key-hint { width: auto; padding-left: 2; color: $text-muted; }
     SettingsPanel .-hidden { display: none; }
     """
 
@@ -49,8 +52,11 @@ class SettingsPanel(Vertical):
                 yield Label(title, classes="field-name")
                 yield Input(id=f"input-{field}", select_on_focus=True)
             yield Label("", id=f"problem-{field}", classes="problem -hidden")
-        yield Label("", id="choice-mode", classes="choice")
-        yield Label("", id="choice-start-method", classes="choice")
+        for choice, title, key in CHOICES:
+            with Horizontal(classes="choice"):
+                yield Label(title, classes="field-name")
+                yield Label("", id=f"choice-{choice}", classes="choice-value")
+                yield Label(f"({key})", classes="key-hint")
         yield Label("", id="problem-other", classes="problem -hidden")
 
     def show(self, config: RaceConfig, problems: dict[str, str], texts: dict[str, str]) -> None:
@@ -68,9 +74,8 @@ class SettingsPanel(Vertical):
             label = self.query_one(f"#problem-{field}", Label)
             set_text(label, message)
             label.set_class(not message, "-hidden")
-        set_text(self.query_one("#choice-mode", Label), f"mode         {config.mode}  (m)", layout=False)
-        set_text(self.query_one("#choice-start-method", Label), f"start method {config.start_method}  (s)",
-                 layout=False)
+        for choice, _, _ in CHOICES:
+            set_text(self.query_one(f"#choice-{choice}", Label), getattr(config, choice))
         others = [message for field, message in problems.items() if field not in dict(FIELDS)]
         other = self.query_one("#problem-other", Label)
         set_text(other, "\n".join(others))
