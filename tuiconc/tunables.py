@@ -37,3 +37,8 @@ HTTP_TIMEOUT_S = 30.0
 
 # Cancellation: how long a lane's process group gets between SIGKILL and our check.
 CANCEL_DEADLINE_S = 1.0
+
+# The dask runner: how long to try reaching a scheduler (and to wait for its first worker)
+# before the lane fails, and how long a local cluster gets to close before its workers are killed.
+DASK_CONNECT_TIMEOUT_S = 5.0
+DASK_CLOSE_TIMEOUT_S = 5.0

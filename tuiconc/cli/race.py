@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 
 from tuiconc import tunables
 from tuiconc.cli.common import (EXIT_LANE_FAILED, EXIT_OK, results_file, run_to_end, whole_number,
@@ -15,6 +16,7 @@ from tuiconc.runners import RUNNERS
 from tuiconc.workloads import WORKLOADS
 
 DESCRIPTION = "Race execution models headless."
+DASK_SCHEDULER_VARIABLE = "TUICONC_DASK_SCHEDULER"
 
 
 def python_choice(text: str) -> tuple[str, str]:
@@ -53,11 +55,24 @@ def add_race_options(parser: argparse.ArgumentParser) -> None:
     io.add_argument("--payload-bytes", type=whole_number, default=tunables.DEFAULT_PAYLOAD_BYTES, metavar="B",
                     help=f"size of each local-server reply (default: {tunables.DEFAULT_PAYLOAD_BYTES})")
     io.add_argument("--url", default=None, help="fetch this URL instead of starting the local server (http only)")
+    cluster = parser.add_argument_group("cluster options")
+    cluster.add_argument("--dask-scheduler", default=None, metavar="tcp://HOST:PORT",
+                         help=f"the dask lane races on this cluster instead of starting a local one "
+                              f"(default: ${DASK_SCHEDULER_VARIABLE} when a dask lane is raced)")
+
+
+def dask_scheduler_from(args: argparse.Namespace) -> str | None:
+    """--dask-scheduler, else the environment's, but only for a race with a dask lane: a variable
+    set for every shell must not break the races that have none."""
+    if args.dask_scheduler is not None:
+        return args.dask_scheduler
+    wants_dask = args.lab is None and "dask" in args.runners
+    return (os.environ.get(DASK_SCHEDULER_VARIABLE) or None) if wants_dask else None
 
 
 def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
     common = dict(start_method=args.start_method, latency_ms=args.latency_ms, payload_bytes=args.payload_bytes,
-                  url=args.url, pythons=tuple(args.python))
+                  url=args.url, pythons=tuple(args.python), dask_scheduler=dask_scheduler_from(args))
     if args.lab is not None:
         if check_lab(args.lab):
             raise ConfigError(check_lab(args.lab))
@@ -71,6 +86,8 @@ def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
     found = problems(config)
     if found:
         raise ConfigError(next(iter(found.values())))
+    if args.dask_scheduler is not None and "dask" not in [lane.runner for lane in config.lane_specs()]:
+        raise ConfigError("--dask-scheduler applies only to a dask lane; add dask to --runners")
     return config
 
 

@@ -12,7 +12,7 @@ import resource
 import signal
 import time
 
-from tuiconc.runners.base import Job, Runner
+from tuiconc.runners.base import Job, LaneError, Runner
 from tuiconc.machine import usable_cpus
 from tuiconc.runners.board import Board
 from tuiconc.runners.coroutines import measure_loop_lag
@@ -76,7 +76,7 @@ def _call(method: str, args: tuple) -> int:
     return partial
 
 
-class WorkerDied(RuntimeError):
+class WorkerDied(LaneError):
     pass
 
 
