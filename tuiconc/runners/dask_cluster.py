@@ -104,17 +104,20 @@ class Dask(Runner):
         futures = client.map(run_batch, [job.workload.name] * len(plan), [job.options] * len(plan), plan,
                              pure=False)
         units = {future.key: sum(stop - start for start, stop in batch) for future, batch in zip(futures, plan)}
+        pending = {future.key: future for future in futures}
         partials, ran_on, computing_s = [], {}, 0.0
         try:
             for future in as_completed(futures):
                 partial, address, seconds = _result(future)
+                # Let go of it: a result still wanted is recomputed if the worker holding it dies.
+                pending.pop(future.key).release()
                 partials.append(partial)
                 computing_s += seconds
                 ran_on[address] = ran_on.get(address, 0) + 1
                 # Counted on arrival, not bumped in the hot loop: the worker may be on another machine.
                 job.board.counts[_row(rows, address, job.board)] += units[future.key]
         finally:
-            client.cancel(futures)
+            client.cancel(list(pending.values()))
         wall_s = time.monotonic() - job.board.first_task[0]
         _account(job, rows, before, client.run(process_figures))
         job.extra.update(_cluster_facts(job, client, ran_on, len(plan), computing_s, wall_s))
