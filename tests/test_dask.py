@@ -18,7 +18,7 @@ import pytest
 
 from tuiconc import tunables
 from tuiconc.engine import spawn
-from tuiconc.engine.config import RaceConfig, problems
+from tuiconc.engine.config import RaceConfig, lab_config, problems
 from tuiconc.engine.race import Race
 
 from conftest import descendants, living, wait_until
@@ -224,3 +224,17 @@ def test_a_race_on_an_external_cluster_uses_both_workers_and_a_cancel_leaves_it_
         assert set(client.scheduler_info()["workers"]) == workers, "the cluster is left running"
         cluster_pids = [p.pid for p in descendants()]
     wait_until(lambda: not living(cluster_pids), timeout=5)
+
+
+@needs_dask
+def test_tiny_tasks_cost_a_cluster_more_than_a_pool_and_batching_rescues_it():
+    state = Race(lab_config("tiny-tasks-dask")).run()
+    assert all(lane.correct for lane in state.lanes), [(lane.name, lane.error) for lane in state.lanes]
+    pool, one_by_one = state.lane("pool, one task per message"), state.lane("dask, one task per future")
+    batched = state.lane("dask, batched futures")
+    assert one_by_one.extra["futures"] == 1_000 and batched.extra["futures"] <= 4 * batched.workers
+    # A scheduler round trip per future against a pipe message per task: typically 5-20x apart.
+    assert one_by_one.wall_s > pool.wall_s and batched.wall_s < one_by_one.wall_s / 2
+    winner = next(lane for lane in state.lanes if lane.place == 1)
+    if winner.runner != "dask":  # the verdict says what distributing cost the fastest dask lane
+        assert "dask, batched futures took" in state.verdict and "the distribution overhead" in state.verdict

@@ -149,6 +149,14 @@ def check_lanes(config: RaceConfig) -> str | None:
     return None
 
 
+def unavailable_lanes(config: RaceConfig) -> str | None:
+    """Why a lane of this race can't run on this interpreter, if one can't (other settings aside)."""
+    try:
+        return check_lanes(config)
+    except KeyError:  # an unknown runner: problems() says so
+        return None
+
+
 def check_pythons(pythons, lane_names) -> str | None:
     for target, path in pythons:
         if target != "*" and target not in lane_names:
