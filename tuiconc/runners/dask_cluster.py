@@ -107,8 +107,8 @@ class Dask(Runner):
         pending = {future.key: future for future in futures}
         partials, ran_on, computing_s = [], {}, 0.0
         try:
-            for future in as_completed(futures):
-                partial, address, seconds = _result(future)
+            # with_results: results are gathered in bulk as they complete, not one round trip each.
+            for future, (partial, address, seconds) in _results(as_completed(futures, with_results=True)):
                 # Let go of it: a result still wanted is recomputed if the worker holding it dies.
                 pending.pop(future.key).release()
                 partials.append(partial)
@@ -163,14 +163,14 @@ def _fit_to(job: Job, client) -> None:
         job.start_method = None  # the cluster's workers were started by whoever started them
 
 
-def _result(future):
+def _results(completed):
     from distributed import KilledWorker
 
     try:
-        return future.result()
+        yield from completed
     except KilledWorker as error:
-        raise LaneError(f"every worker that ran task {future.key!r} died, so Dask gave up on it after "
-                        f"distributed.scheduler.allowed-failures retries ({error})") from None
+        raise LaneError(f"the workers running task {error.task!r} kept dying, so Dask gave up on it after "
+                        f"{error.args[2]} tries (distributed.scheduler.allowed-failures)") from None
 
 
 def _removed_workers(client) -> list[dict]:
