@@ -47,13 +47,13 @@ async def main() -> None:
         await pilot.pause(1.5)  # the cores pane fills its history
         await shoot(app, "idle")
         await pilot.press("r")
-        await until(pilot, lambda: app.last_state and any(lane.fraction > 0.4 for lane in app.last_state.lanes))
+        await until(pilot, lambda: app.session.last_state and any(lane.fraction > 0.4 for lane in app.session.last_state.lanes))
         await shoot(app, "cpu-race-running")
         # Together is the show; the figures worth keeping come from isolated lanes, each alone.
         await pilot.press("c")
-        await until(pilot, lambda: app.race is None)
+        await until(pilot, lambda: app.session.race is None)
         await pilot.press("m", "r")
-        await until(pilot, lambda: app.history)
+        await until(pilot, lambda: app.session.history)
         await pilot.pause(0.5)
         await shoot(app, "cpu-race-finished")
         await pilot.press("q")
@@ -61,7 +61,7 @@ async def main() -> None:
     app = TuiconcApp(IO)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
-        await until(pilot, lambda: app.history)
+        await until(pilot, lambda: app.session.history)
         await pilot.pause(0.5)
         await shoot(app, "io-race-finished")
         await pilot.press("e")
@@ -75,7 +75,7 @@ async def main() -> None:
     app = TuiconcApp(TIMELINE)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t", "r")
-        await until(pilot, lambda: app.history)
+        await until(pilot, lambda: app.session.history)
         await pilot.press("z", "z", "z")  # whole race → 1 s → 200 ms → 50 ms
         await pilot.pause(0.5)
         await shoot(app, "timeline-threads-vs-processes")
@@ -84,7 +84,7 @@ async def main() -> None:
     app = TuiconcApp(talk=load_talk())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "r")
-        await until(pilot, lambda: app.history, timeout=120)
+        await until(pilot, lambda: app.session.history, timeout=120)
         await pilot.pause(0.5)
         await shoot(app, "talk")
         await pilot.press("q")

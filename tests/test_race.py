@@ -151,15 +151,26 @@ def test_progress_is_batched_whatever_the_task_count():
     assert len(progress) <= tunables.PROGRESS_HZ * took + 2
 
 
+def read_autogroup(pid: int | str = "self") -> str:
+    with open(f"/proc/{pid}/autogroup") as autogroup:
+        return autogroup.read().strip()
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/self/autogroup"), reason="Linux autogroup scheduling only")
-def test_a_lane_runs_below_the_front_end_in_its_own_scheduling_group_too():
-    """With autogroup, each session shares the CPU as one group whatever its processes' nice:
-    the lane's group must be niced, or busy lanes would take the UI's share."""
+def test_a_lane_competes_in_the_callers_scheduling_group_and_leaves_it_as_it_was():
+    """Autogroup shares the CPU between sessions first: a lane in a session of its own would get one
+    share however many processes it runs. It joins ours, as a program started from this shell would,
+    in a process group of its own (to end it as a whole), a little below the front end."""
+    before = read_autogroup()
     race = Race(RaceConfig(workload="countdown", size=5_000_000_000, runners=("sequential",))).start()
     try:
         pid = wait_until(lambda: race.snapshot().lane("sequential").done and race.snapshot().lane("sequential").pid)
         assert psutil.Process(pid).nice() == tunables.ARENA_NICE
-        with open(f"/proc/{pid}/autogroup") as autogroup:
-            assert autogroup.read().split()[-1] == str(tunables.ARENA_NICE)
+        assert os.getsid(pid) == os.getsid(0) and os.getpgid(pid) == pid
+        assert read_autogroup(pid).split()[0] == before.split()[0]
     finally:
         race.cancel()
+    config = json.dumps({"workload": "primes", "size": 1000, "workers": 1, "runner": "sequential"})
+    subprocess.run([sys.executable, "-m", "tuiconc.arena", config], capture_output=True, timeout=60,
+                   stdin=subprocess.DEVNULL)  # an arena in our own process group, as a test may run one
+    assert read_autogroup() == before  # the session that ran the tests keeps its priority

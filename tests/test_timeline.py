@@ -29,7 +29,7 @@ def test_out_of_order_buckets_keep_the_counts_right():
     track.add(5, 1)
     track.add(1, 1)
     assert track.active_fraction(0, 6) == pytest.approx(2 / 6)
-    assert list(track.active_before) == [0, 0, 1, 1, 1, 1, 2]
+    assert list(track.busy_before) == [0, 0, 1000, 1000, 1000, 1000, 2000]
 
 
 def test_lanes_are_placed_on_the_race_time_axis():
@@ -47,8 +47,8 @@ def overlap(race: Race, runner: str) -> float:
     """Share of the lane's busy milliseconds in which two or more workers executed at once."""
     lane = next(lane for lane in race.timeline.lanes() if lane.runner == runner)
     tracks = list(lane.workers.values())
-    length = max(len(t.units) for t in tracks)
-    busy = [sum(1 for t in tracks if b < len(t.units) and t.units[b]) for b in range(length)]
+    length = max(len(t.busy) for t in tracks)
+    busy = [sum(1 for t in tracks if b < len(t.busy) and t.busy[b]) for b in range(length)]
     active = [n for n in busy if n]
     return sum(1 for n in active if n >= 2) / len(active)
 
@@ -64,6 +64,19 @@ def test_threads_take_turns_under_the_gil_while_processes_run_at_once():
                                                                                   "multiprocessing": 2}
     assert overlap(race, "threading") < 0.5
     assert overlap(race, "multiprocessing") > 0.6
+
+
+@pytest.mark.parametrize("workload, size, runner", [("primes", 300_000, "threading"),
+                                                    ("primes", 1_000_000, "multiprocessing"),
+                                                    ("sha256", 200, "threading")])
+def test_the_timeline_adds_up_to_the_cpu_the_lane_measured(workload, size, runner):
+    """Both figures come from the same run, so a busy machine changes both alike. The process lane is larger:
+    its pool's own costs (starting, feeding and ending its processes) are CPU no worker row shows."""
+    race = Race(RaceConfig(workload=workload, size=size, workers=4, runners=(runner,)))
+    lane = race.run().lanes[0]
+    assert lane.correct
+    executing = race.timeline.executed_s(runner) / lane.wall_s  # mean workers executing
+    assert executing == pytest.approx(lane.cores, rel=0.05), (executing, lane.cores)
 
 
 def test_an_asyncio_cpu_task_never_lets_another_run():

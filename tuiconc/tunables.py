@@ -4,6 +4,8 @@
 PROGRESS_HZ = 30
 # The one psutil sampler: per-core and per-lane CPU, memory.
 SAMPLE_HZ = 4
+# The app redraws the lanes this often; the cores pane follows the sampler.
+REFRESH_HZ = 8
 # Samples of history kept per core for the sparklines.
 CORE_HISTORY = 60
 # Lanes run at lower priority than the front end so the UI never starves.

@@ -34,9 +34,9 @@ async def test_a_race_runs_to_completion_and_fills_the_results():
     app = TuiconcApp(QUICK)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("r")
-        assert app.race is not None
-        await wait_for(pilot, lambda: app.history)
-        state = app.history[-1]
+        assert app.session.race is not None
+        await wait_for(pilot, lambda: app.session.history)
+        state = app.session.history[-1]
         assert state.status == "finished" and {lane.name for lane in state.lanes} == set(QUICK.runners)
         assert all(lane.correct for lane in state.lanes)
         table = app.screen.query_one("#results", DataTable)
@@ -52,8 +52,8 @@ async def test_cancelling_mid_race_ends_every_lane_process():
         await wait_for(pilot, lambda: len(descendants()) >= 3)
         await pilot.press("c")
         await wait_for(pilot, lambda: not descendants(), timeout=5)
-        await wait_for(pilot, lambda: app.race is None)
-        assert app.last_state.status == "cancelled" and not app.history
+        await wait_for(pilot, lambda: app.session.race is None)
+        assert app.session.last_state.status == "cancelled" and not app.session.history
 
 
 async def test_quitting_during_a_race_leaves_no_process():
@@ -74,7 +74,7 @@ async def test_keys_change_workers_and_size(key, field, expected):
     app = TuiconcApp(QUICK.with_changes(workers=4))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(key)
-        assert getattr(app.config, field) == expected
+        assert getattr(app.session.config, field) == expected
         shown = app.screen.query_one("#input-workers" if field == "workers" else "#input-size", Input).value
         assert shown == f"{expected:,}"
 
@@ -83,13 +83,13 @@ async def test_mode_and_start_method_keys_cycle_and_show():
     app = TuiconcApp(QUICK)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("m")
-        assert app.config.mode == "together"
+        assert app.session.config.mode == "together"
         assert "together" in str(app.screen.query_one("#choice-mode", Label).render())
         assert "together" in str(app.screen.query_one("#status", Label).render())
         methods = start_methods()
-        before = app.config.start_method
+        before = app.session.config.start_method
         await pilot.press("s")
-        assert app.config.start_method == methods[(methods.index(before) + 1) % len(methods)]
+        assert app.session.config.start_method == methods[(methods.index(before) + 1) % len(methods)]
 
 
 async def test_next_and_previous_workload():
@@ -97,32 +97,32 @@ async def test_next_and_previous_workload():
     async with app.run_test(size=(120, 40)) as pilot:
         options = choices()
         await pilot.press("n")
-        assert app.choice == options[options.index("primes") + 1]
+        assert app.screen.choice == options[options.index("primes") + 1]
         await pilot.press("p", "p")
-        assert app.choice == options[options.index("primes") - 1]
+        assert app.screen.choice == options[options.index("primes") - 1]
         # the lab list is reached the same way, and a lab's lanes replace the runners
         for _ in range(len(options)):
-            if app.config.lab:
+            if app.session.config.lab:
                 break
             await pilot.press("n")
-        assert app.config.lab and app.screen.query(LaneView)
+        assert app.session.config.lab and app.screen.query(LaneView)
 
 
 async def test_number_keys_toggle_lanes_and_a_race_leaves_them_out():
     app = TuiconcApp(QUICK)
     async with app.run_test(size=(120, 40)) as pilot:
-        names = app.lane_names()
+        names = app.session.lane_names()
         await pilot.press("2")
-        assert names[1] not in app.enabled
+        assert names[1] not in app.session.enabled
         assert app.screen.query_one("#lane-1", LaneView).has_class("-off")
         await pilot.press("2")
-        assert names[1] in app.enabled
+        assert names[1] in app.session.enabled
         for index in range(len(names)):
-            if names[index] in app.enabled - {"sequential", "threading"}:
+            if names[index] in app.session.enabled - {"sequential", "threading"}:
                 await pilot.press(str(index + 1))
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.history)
-        assert {lane.name for lane in app.history[-1].lanes} == {"sequential", "threading"}
+        await wait_for(pilot, lambda: app.session.history)
+        assert {lane.name for lane in app.session.history[-1].lanes} == {"sequential", "threading"}
 
 
 @pytest.mark.parametrize("field,typed,message", [
@@ -144,7 +144,7 @@ async def test_bad_settings_typed_show_inline_and_start_no_race(field, typed, me
         assert message in problem(app, field)
         app.set_focus(None)
         await pilot.press("r")
-        assert app.race is None and not descendants()
+        assert app.session.race is None and not descendants()
 
 
 async def test_a_latency_out_of_range_is_refused_for_io_workloads():
@@ -155,7 +155,7 @@ async def test_a_latency_out_of_range_is_refused_for_io_workloads():
         assert "whole number" in problem(app, "latency_ms") or "latency must be" in problem(app, "latency_ms")
         app.set_focus(None)
         await pilot.press("r")
-        assert app.race is None
+        assert app.session.race is None
 
 
 async def test_timeline_and_zoom_keys():
@@ -166,7 +166,7 @@ async def test_timeline_and_zoom_keys():
         await pilot.press("t")
         assert pane.display
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.history)
+        await wait_for(pilot, lambda: app.session.history)
         await pilot.pause(0.3)
         drawn = str(app.screen.query_one("#timeline").render())
         assert "threading" in drawn and "multiprocessing" in drawn and "process 0" in drawn, drawn
@@ -192,11 +192,11 @@ async def test_explain_races_a_lesson_and_the_models_table_fills_from_it():
     app = TuiconcApp(QUICK)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.history)
+        await wait_for(pilot, lambda: app.session.history)
         await pilot.press("e")
         assert isinstance(app.screen, ExplainScreen)
         await pilot.press("+")  # the main screen's keys are inert here
-        assert app.config.workers == QUICK.workers
+        assert app.session.config.workers == QUICK.workers
         for _ in range(len(app.screen.lessons)):
             await pilot.press("right")
         await pilot.pause(0.1)
@@ -205,8 +205,8 @@ async def test_explain_races_a_lesson_and_the_models_table_fills_from_it():
         await pilot.press("left", "left", "left")  # back to the hybrid lesson
         await pilot.press("r")
         assert not isinstance(app.screen, ExplainScreen)
-        assert app.config.workload == "fetch-and-crunch" and app.race is not None
-        assert "hybrid" in {lane.name for lane in app.race.snapshot().lanes}
+        assert app.session.config.workload == "fetch-and-crunch" and app.session.race is not None
+        assert "hybrid" in {lane.name for lane in app.session.race.snapshot().lanes}
         await pilot.press("c")
         await wait_for(pilot, lambda: not descendants(), timeout=5)
 
@@ -243,7 +243,7 @@ async def test_results_export_needs_a_race_then_saves_three_formats(tmp_path):
         await pilot.press("x")
         assert not isinstance(app.screen, PromptScreen)  # nothing to save yet: a warning instead
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.history)
+        await wait_for(pilot, lambda: app.session.history)
         await pilot.press("x")
         app.screen.query_one(Input).value = str(tmp_path)
         await pilot.press("enter")
@@ -279,7 +279,7 @@ async def test_fifty_cancels_in_the_app_leave_nothing_and_grow_nothing():
             await pilot.press("r")
             await wait_for(pilot, lambda: descendants())
             await pilot.press("c")
-            await wait_for(pilot, lambda: app.race is None and not descendants(), timeout=10)
+            await wait_for(pilot, lambda: app.session.race is None and not descendants(), timeout=10)
             if round_number == 4:  # after warm-up: imports, the forkserver, caches
                 gc.collect()
                 fds, threads, rss = me.num_fds(), me.num_threads(), me.memory_info().rss
@@ -293,7 +293,7 @@ async def test_starting_settings_survive_mounting():
     app = TuiconcApp(RaceConfig(workload="countdown", size=1000))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.5)
-        assert (app.config.workload, app.config.size) == ("countdown", 1000)
+        assert (app.session.config.workload, app.session.config.size) == ("countdown", 1000)
         assert app.screen.query_one("#input-size", Input).value == "1,000"
 
 
@@ -302,4 +302,4 @@ async def test_arrows_in_the_list_pick_a_workload():
     async with app.run_test(size=(120, 40)) as pilot:
         app.screen.query_one("#picker").focus()
         await pilot.press("down")
-        assert app.config.workload == "sum-squares" and app.config.size is None  # its own default size
+        assert app.session.config.workload == "sum-squares" and app.session.config.size is None  # its own default size

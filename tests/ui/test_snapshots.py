@@ -25,7 +25,7 @@ def replay_app(name: str) -> TuiconcApp:
 
 
 async def until_replayed(pilot) -> None:
-    await wait_for(pilot, lambda: pilot.app.history)
+    await wait_for(pilot, lambda: pilot.app.session.history)
     await pilot.pause(0.3)  # the lanes' last redraw
 
 

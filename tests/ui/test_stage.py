@@ -27,10 +27,10 @@ async def test_the_built_in_talk_runs_end_to_end_with_run_and_next_only():
         for number, scene in enumerate(talk.scenes, 1):
             assert f"scene {number} of {len(talk.scenes)}" in str(app.screen.query_one("#scene-number").render())
             await pilot.press("r")
-            await wait_for(pilot, lambda: len(app.history) == number, timeout=120)
+            await wait_for(pilot, lambda: len(app.session.history) == number, timeout=120)
             await pilot.pause(0.3)  # the screen's next redraw
-            winner = next(lane for lane in app.history[-1].lanes if lane.place == 1)
-            assert winner.name in scene.expect, (scene.title, [(lane.name, lane.wall_s) for lane in app.history[-1].lanes])
+            winner = next(lane for lane in app.session.history[-1].lanes if lane.place == 1)
+            assert winner.name in scene.expect, (scene.title, [(lane.name, lane.wall_s) for lane in app.session.history[-1].lanes])
             assert any(str(digits.value) for digits in app.screen.query(Digits))  # wall times, large
             await pilot.press("n")
         assert not descendants()
@@ -41,8 +41,8 @@ async def test_a_replay_in_the_app_ends_with_the_recorded_results():
     expected = ReplayRace(recorded, speed=4).run()
     app = TuiconcApp(replay=(recorded, 4.0))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.history)
-        assert app.history[-1].to_json()["lanes"] == expected.to_json()["lanes"]
+        await wait_for(pilot, lambda: app.session.history)
+        assert app.session.history[-1].to_json()["lanes"] == expected.to_json()["lanes"]
         assert "replay" in str(app.screen.query_one("#status").render())
         await pilot.press("plus")  # a change of settings leaves the replay: races are live again
-        assert app.replaying is None
+        assert app.session.replaying is None

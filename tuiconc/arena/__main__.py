@@ -32,9 +32,10 @@ def send(message: protocol.Message) -> None:
         os.write(sys.stdout.fileno(), line)
 
 
-# The timeline is drained this many buckets behind now: a worker preempted between reading
-# the clock and marking its bucket still lands in a bucket not yet sent.
-DRAIN_LAG_BUCKETS = 50
+# The timeline is drained this many buckets behind now: a bump marks the buckets its worker
+# executed in since its last bump, and those must not have been sent yet (a block of work
+# longer than this, or a worker descheduled that long, loses its oldest buckets).
+DRAIN_LAG_BUCKETS = 250
 
 
 class Reporter:
@@ -132,20 +133,15 @@ def _readable(error: BaseException) -> str:
 
 
 def lower_priority(nice: int) -> None:
-    """Below the front end, so the UI keeps its frames while lanes saturate every core.
+    """A little below the front end, so a key press is answered first when every core is busy.
 
-    Linux with autogroup scheduling (sched_autogroup_enabled) shares the CPU between sessions
-    first, and a nice value only ranks processes inside their session. Each lane has a session
-    of its own, so its group is niced too: otherwise five busy lanes would leave the UI a sixth."""
+    Only the process's own nice: the lane shares its front end's session, so its scheduling
+    group, with every program started from the same shell (see `engine.spawn.own_process_group`).
+    Writing `/proc/self/autogroup` would renice that whole session, the user's shell included."""
     try:
         os.nice(nice)
     except OSError:
         pass
-    try:
-        with open("/proc/self/autogroup", "w") as autogroup:
-            autogroup.write(str(nice))
-    except OSError:
-        pass  # not Linux, or autogroup off: the process's own nice is what counts
 
 
 def main(argv: list[str]) -> int:

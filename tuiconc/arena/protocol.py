@@ -36,7 +36,8 @@ class Progress:
 
 @dataclass
 class Activity:
-    """Timeline: per traced worker, [bucket, units done] for each bucket it executed in."""
+    """Timeline: per traced worker, [bucket, units done, microseconds executed] for each bucket it executed in
+    (recordings from before the microseconds have [bucket, units]: the whole bucket)."""
 
     workers: dict[str, list[list[int]]] = field(default_factory=dict)
 

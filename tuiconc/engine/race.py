@@ -21,7 +21,7 @@ from tuiconc.engine.localserver import LocalServer, LocalServerError
 from tuiconc.machine import machine_facts
 from tuiconc.runners import RUNNERS
 from tuiconc.engine.recording import Recorder, Recording
-from tuiconc.engine.sampler import Sampler
+from tuiconc.engine.sampler import Sampler, SamplerLike
 from tuiconc.engine.timeline import Timeline
 from tuiconc.engine.trace import write_trace
 from tuiconc.engine.verdict import verdict
@@ -107,14 +107,26 @@ def fill_live_figures(state: RaceState, trackers: dict[str, LaneTracker], now: f
 
 
 class RaceHandle:
-    """What front ends drive, live or replayed: start, snapshot, wait, cancel."""
+    """What front ends drive, live or replayed: start, snapshot, wait, cancel; its config, sampler and timeline."""
 
+    config: RaceConfig
+    sampler: SamplerLike  # the readings that belong with this race: live, or a replay's own
+    timeline: Timeline
     _done: threading.Event
 
     def start(self) -> "RaceHandle":
         raise NotImplementedError
 
     def snapshot(self) -> RaceState:
+        raise NotImplementedError
+
+    def cancel(self, wait: bool = True) -> None:
+        raise NotImplementedError
+
+    def recording(self) -> Recording:
+        raise NotImplementedError
+
+    def write_trace(self, path: str) -> None:
         raise NotImplementedError
 
     def run(self) -> RaceState:

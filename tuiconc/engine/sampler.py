@@ -10,6 +10,7 @@ import collections
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import psutil
 
@@ -75,6 +76,16 @@ def _tree_cpu_and_rss(root: psutil.Process, children: dict[int, list[int]] | Non
         except psutil.Error:
             continue
     return cpu, rss
+
+
+class SamplerLike(Protocol):
+    """What the front ends read cores from: this machine's sampler, a replay's, or a test's fixed one."""
+
+    def start(self) -> "SamplerLike": ...
+
+    def stop(self) -> None: ...
+
+    def snapshot(self) -> Sample: ...
 
 
 class Sampler:

@@ -14,7 +14,7 @@ PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 def launch(module: str, *args: str, python: str | None = None, tmpdir: str | None = None) -> subprocess.Popen:
-    """Run `python -m module args…` in a new process group, talking over pipes.
+    """Run `python -m module args…` in a process group of its own, talking over pipes.
 
     Its stdin stays open for as long as we live: that is the child's lifeline. With `tmpdir`,
     its temporary files (multiprocessing's sockets and folders) go there, for us to remove
@@ -29,11 +29,23 @@ def launch(module: str, *args: str, python: str | None = None, tmpdir: str | Non
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        start_new_session=True,
         env=env,
         text=True,
         bufsize=1,
+        **own_process_group(),
     )
+
+
+def own_process_group() -> dict:
+    """A process group of its own, to end it as a whole, but in our session, not a new one.
+
+    Linux's autogroup scheduler shares the CPU between sessions first: a lane in a session of
+    its own would get one session's share however many processes it runs, so four worker
+    processes would get what one thread gets. In our session every process competes as an
+    equal, as programs started from one shell do."""
+    if sys.version_info >= (3, 11):
+        return {"process_group": 0}
+    return {"preexec_fn": os.setpgrp}  # 3.10 has no process_group
 
 
 def end_group(process: subprocess.Popen, timeout: float = 1.0) -> None:

@@ -13,34 +13,43 @@ from dataclasses import dataclass, field
 
 @dataclass
 class WorkerTrack:
+    bucket_us: int = 1000
     units: array = field(default_factory=lambda: array("q"))  # units done per bucket
-    active_before: array = field(default_factory=lambda: array("q", [0]))  # active buckets in [0, i)
+    busy: array = field(default_factory=lambda: array("q"))  # microseconds executed per bucket
+    busy_before: array = field(default_factory=lambda: array("q", [0]))  # microseconds executed in [0, i)
 
-    def add(self, bucket: int, units: int) -> None:
+    def add(self, bucket: int, units: int, busy_us: int | None = None) -> None:
         missing = bucket + 1 - len(self.units)
         if missing > 0:
             self.units.extend(array("q", [0]) * missing)
-            self.active_before.extend(array("q", [self.active_before[-1]]) * missing)
-        if units and not self.units[bucket]:
-            for after in range(bucket + 1, len(self.active_before)):  # only the last one, unless out of order
-                self.active_before[after] += 1
+            self.busy.extend(array("q", [0]) * missing)
+            self.busy_before.extend(array("q", [self.busy_before[-1]]) * missing)
+        added = min(self.bucket_us - self.busy[bucket], self.bucket_us if busy_us is None else busy_us)
+        if added > 0:
+            self.busy[bucket] += added
+            for after in range(bucket + 1, len(self.busy_before)):  # only the last one, unless out of order
+                self.busy_before[after] += added
         self.units[bucket] += units
 
+    @property
+    def executed_us(self) -> int:
+        return self.busy_before[-1]
+
     def active_fraction(self, first: int, stop: int) -> float:
-        """Share of buckets in [first, stop) in which this worker executed."""
+        """Share of the time in buckets [first, stop) in which this worker executed."""
         if stop <= first:
             return 0.0
         last = len(self.units)
         a, b = min(max(first, 0), last), min(max(stop, 0), last)
-        return (self.active_before[b] - self.active_before[a]) / (stop - first)
+        return (self.busy_before[b] - self.busy_before[a]) / ((stop - first) * self.bucket_us)
 
     def spans(self) -> list[tuple[int, int]]:
         """Runs of consecutive active buckets, as (first, stop)."""
         runs, start = [], None
-        for bucket, units in enumerate(self.units):
-            if units and start is None:
+        for bucket, executed in enumerate(self.busy):
+            if executed and start is None:
                 start = bucket
-            elif not units and start is not None:
+            elif not executed and start is not None:
                 runs.append((start, bucket))
                 start = None
         if start is not None:
@@ -73,14 +82,16 @@ class Timeline:
             lane = self._lanes.get(runner)
             if lane is None:
                 return
-            for slot, pairs in workers.items():
-                track = lane.workers.setdefault(int(slot), WorkerTrack())
-                for bucket, units in pairs:
-                    track.add(lane.shift + bucket, units)
+            for slot, marks in workers.items():
+                track = lane.workers.setdefault(int(slot), WorkerTrack(round(self.bucket_s * 1_000_000)))
+                for bucket, units, *busy_us in marks:
+                    track.add(lane.shift + bucket, units, *busy_us)
 
-    def runners(self) -> list[str]:
+    def executed_s(self, runner: str) -> float:
+        """Worker-seconds this lane's traced workers spent executing: its timeline's area."""
         with self._lock:
-            return list(self._lanes)
+            lane = self._lanes.get(runner)
+            return sum(t.executed_us for t in lane.workers.values()) / 1_000_000 if lane else 0.0
 
     def length_s(self) -> float:
         """Time from the race's start to the last bucket anyone executed in."""
@@ -107,7 +118,7 @@ class Timeline:
         with self._lock:
             return [
                 LaneTrack(lane.runner, lane.shift, lane.switch_interval_s,
-                          {slot: WorkerTrack(array("q", t.units), array("q", t.active_before))
+                          {slot: WorkerTrack(t.bucket_us, array("q", t.units), array("q", t.busy), array("q", t.busy_before))
                            for slot, t in lane.workers.items()})
                 for lane in self._lanes.values()
             ]

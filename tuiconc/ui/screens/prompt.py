@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Footer, Input, Label
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -26,6 +28,7 @@ class PromptScreen(ModalScreen[str | None]):
             yield Label(self.question)
             yield Input(self.default, id="answer")
             yield Label("Enter to save, Esc to cancel", classes="problem")
+        yield Footer()  # its own: the main screen's footer below lists keys that are inert here
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         problem = self.check(event.value) if self.check else None
@@ -36,3 +39,11 @@ class PromptScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def check_folder(text: str) -> str | None:
+    if not os.path.isdir(text):
+        return f"{text!r} is not a folder"
+    if not os.access(text, os.W_OK):
+        return f"can't write in {text!r}"
+    return None

@@ -18,6 +18,7 @@ from tuiconc import units
 from tuiconc import tunables
 from tuiconc.render.sweep_view import karp_flatt_text, speedup_plot, sweep_title
 from tuiconc.engine.config import ConfigError, RaceConfig
+from tuiconc.engine.sampler import SamplerLike
 from tuiconc.engine.sweep import Sweep, SweepState
 
 # Plot roles → theme variables, so the curve follows the theme (and high contrast).
@@ -87,9 +88,10 @@ class SweepScreen(Screen):
     SweepScreen #sweep-errors.-empty { display: none; }
     """
 
-    def __init__(self, config: RaceConfig, runner: str, workers: list[int]):
+    def __init__(self, config: RaceConfig, runner: str, workers: list[int], sampler: SamplerLike | None = None):
         super().__init__()
         self.sweep_config, self.runner, self.worker_counts = config, runner, list(workers)
+        self.sampler = sampler  # the session's one sampler, shared rather than a second one started
         self.sweep: Sweep | None = None
         self.shown_rows: list[tuple] = []
 
@@ -119,8 +121,7 @@ class SweepScreen(Screen):
     def action_rerun(self) -> None:
         self.end_sweep()
         try:
-            sampler = getattr(self.app, "sampler", None)  # the app's one sampler, when it has one
-            self.sweep = Sweep(self.sweep_config, self.runner, self.worker_counts, sampler=sampler)
+            self.sweep = Sweep(self.sweep_config, self.runner, self.worker_counts, sampler=self.sampler)
         except ConfigError as error:
             self.sweep = None
             self.query_one("#sweep-status", Label).update(Text(f"Can't sweep: {error}"))

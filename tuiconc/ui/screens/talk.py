@@ -13,14 +13,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Label
 
-from tuiconc import units
+from tuiconc import tunables, units
 from tuiconc.engine.lane import LaneState
 from tuiconc.engine.race import RaceHandle
+from tuiconc.engine.session import RaceSession
 from tuiconc.teach.talk import Talk
 from tuiconc.ui.widgets.cores import CoresView
 from tuiconc.ui.widgets.race_pane import RacePane
 
-REFRESH_HZ = 8
 
 
 class ResultCard(Vertical):
@@ -78,9 +78,9 @@ class TalkScreen(Screen):
     TalkScreen.-notes #scene-notes { display: block; }
     """
 
-    def __init__(self, talk: Talk):
+    def __init__(self, session: RaceSession, talk: Talk):
         super().__init__()
-        self.talk = talk
+        self.session, self.talk = session, talk
         self.index = 0
         self.race: RaceHandle | None = None  # this scene's race, once run
 
@@ -100,7 +100,7 @@ class TalkScreen(Screen):
         self.query_one("#talk-cores").border_title = "Cores"
         self.query_one("#scene-notes").border_title = "Notes (o hides them)"
         await self.show_scene()
-        self.set_interval(1 / REFRESH_HZ, self.refresh_race)
+        self.set_interval(1 / tunables.REFRESH_HZ, self.refresh_race)
 
     @property
     def scene(self):
@@ -123,7 +123,8 @@ class TalkScreen(Screen):
         await cards.mount_all(ResultCard(name) for name in names)
 
     def refresh_race(self) -> None:
-        sampler = getattr(self.race, "sampler", None) or self.app.sampler
+        self.session.poll()  # a finished scene joins the session's results, as on the main screen
+        sampler = self.race.sampler if self.race is not None else self.session.sampler
         state = self.race.snapshot() if self.race is not None else None
         self.query_one(CoresView).show(sampler.snapshot(), state.lanes if state and not self.race.done else [])
         if state is None:
@@ -134,17 +135,19 @@ class TalkScreen(Screen):
             card.show(lanes.get(card.border_title))
 
     def action_run(self) -> None:
-        self.race = self.app.start_race(self.scene.config.with_changes(start_method=self.app.config.start_method))
+        self.race = self.session.start(self.scene.config.with_changes(start_method=self.session.config.start_method))
 
     def action_cancel(self) -> None:
-        self.app.action_cancel()
+        if self.session.racing:
+            self.run_worker(self.session.cancel, thread=True, exclusive=False)
+            self.notify("Race cancelled: every lane process is ending.")
 
     async def action_step(self, step: int) -> None:
         index = self.index + step
         if not 0 <= index < len(self.talk.scenes):
             self.notify("That was the last scene." if step > 0 else "This is the first scene.", timeout=2)
             return
-        self.app.stop_race(wait=False)  # this scene's race, if it still runs
+        self.session.stop(wait=False)  # this scene's race, if it still runs
         self.index = index
         await self.show_scene()
 

@@ -1,0 +1,319 @@
+"""The main screen: pick a workload, set it up from the keyboard, race, read the results.
+
+It measures nothing itself: a timer pulls the session's latest race state and the sampler's
+latest reading a few times a second, and the widgets draw them.
+"""
+
+from __future__ import annotations
+
+import os
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label
+
+from tuiconc import tunables
+from tuiconc.engine.config import RaceConfig, lab_config
+from tuiconc.engine.session import RaceSession
+from tuiconc.engine.sweep import default_worker_counts
+from tuiconc.machine import start_methods
+from tuiconc.runners import RUNNERS
+from tuiconc.ui.screens.explain import ExplainScreen
+from tuiconc.ui.screens.prompt import PromptScreen, check_folder
+from tuiconc.ui.screens.sweep import SweepScreen
+from tuiconc.ui.widgets.cores import CoresView
+from tuiconc.ui.widgets.picker import LAB_PREFIX, WorkloadPicker, choices
+from tuiconc.ui.widgets.race_pane import RacePane
+from tuiconc.ui.widgets.results import ResultsTable
+from tuiconc.ui.widgets.settings import SettingsPanel
+from tuiconc.ui.widgets.text import set_text
+from tuiconc.ui.widgets.timeline import TimelineView
+from tuiconc.units import whole_number
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+
+class ExplorerScreen(Screen):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("r", "race", "Race"),
+        Binding("c,escape", "cancel", "Cancel"),
+        Binding("plus,equals_sign", "workers(2)", "Workers+", key_display="+"),
+        Binding("minus", "workers(0.5)", "Workers-", key_display="-"),
+        Binding("right_square_bracket", "size(2)", "Size×2", key_display="]"),
+        Binding("left_square_bracket", "size(0.5)", "Size÷2", key_display="["),
+        Binding("right_curly_bracket", "size(10)", "Size×10", show=False),
+        Binding("left_curly_bracket", "size(0.1)", "Size÷10", show=False),
+        Binding("m", "mode", "Mode"),
+        Binding("s", "start_method", "Start method", show=False),
+        Binding("n", "workload(1)", "Next workload", show=False),
+        Binding("p", "workload(-1)", "Previous workload", show=False),
+        *(Binding(str(i), f"toggle_lane({i - 1})", f"Lane {i}", show=False) for i in range(1, 10)),
+        Binding("e", "explain", "Explain"),
+        Binding("w", "sweep", "Sweep"),
+        Binding("t", "timeline", "Timeline"),
+        Binding("z", "zoom", "Zoom timeline", show=False),
+        Binding("x", "export", "Save results", show=False),
+    ]
+
+    def __init__(self, session: RaceSession):
+        super().__init__()
+        self.session = session
+        self.texts: dict[str, str] = {}  # what was typed into a setting box that is not a number
+        self.results_shown = 0  # how many of the session's finished races the results table holds
+        self.cores_ticks = 0
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Label("", id="status")  # not the Header: a new sub_title repaints the whole screen
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield WorkloadPicker(self.choice, id="picker")
+                yield SettingsPanel(id="settings")
+            with Vertical(id="right"):
+                yield RacePane(id="race")
+                with Container(id="bottom"):
+                    yield CoresView(id="cores")
+                    yield ResultsTable(id="results")
+                    with VerticalScroll(id="timeline-pane"):
+                        yield TimelineView(id="timeline")
+        yield Label("", id="too-small")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.query_one("#picker").border_title = "Workloads"
+        self.query_one("#race").border_title = "Race"
+        self.query_one("#cores").border_title = "Cores"
+        self.query_one("#results").border_title = "Results"
+        self.query_one("#timeline-pane").border_title = "Worker timeline"
+        await self.refresh_lanes()
+        self.show_settings()
+        self.set_interval(1 / tunables.REFRESH_HZ, self.draw_race)
+        self.set_interval(1 / tunables.SAMPLE_HZ, self.refresh_cores)
+        self.draw_cores()
+        self.check_size(*self.app.size)
+        if self.session.replaying is not None:
+            self.start_race()
+
+    def on_resize(self, event) -> None:
+        self.check_size(event.size.width, event.size.height)  # self.size is still the old one here
+
+    def check_size(self, width: int, height: int) -> None:
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(too_small, "-too-small")
+        if too_small:
+            self.query_one("#too-small", Label).update(
+                f"This terminal is {width}×{height}. tuiconc needs at least "
+                f"{MIN_WIDTH}×{MIN_HEIGHT}: make the window larger or the font smaller.")
+
+    # -- what the settings are ---------------------------------------------------------------
+    @property
+    def config(self) -> RaceConfig:
+        return self.session.config
+
+    @property
+    def choice(self) -> str:
+        return LAB_PREFIX + self.config.lab if self.config.lab else self.config.workload
+
+    def current_problems(self) -> dict[str, str]:
+        found = {field: f"{field.replace('_ms', '')}: expected a whole number, got {text!r}"
+                 for field, text in self.texts.items()}
+        for field, message in self.session.problems().items():
+            found.setdefault(field, message)
+        return found
+
+    def show_settings(self) -> None:
+        self.query_one(SettingsPanel).show(self.config, self.current_problems(), self.texts)
+        self.update_status()
+
+    def update_status(self) -> None:
+        m, session = self.session.machine, self.session
+        status = "idle"
+        if session.replaying is not None:
+            recording, speed = session.replaying
+            status = f"replay of a race recorded on {recording.machine.get('python', '?')}, at {speed:g}×"
+        elif session.racing:
+            status = f"racing {session.race.config.workload}"
+        elif session.last_state is not None:
+            status = f"last race {session.last_state.status}"
+        text = (f"≋ tuiconc · Python {m['python']} · GIL {'on' if m['gil_enabled'] else 'off'} · "
+                f"{m['usable_cpus']} usable CPUs · {self.config.start_method} · {self.config.mode} · {status}")
+        set_text(self.query_one("#status", Label), text, layout=False)
+
+    async def apply(self, config: RaceConfig) -> None:
+        if self.session.apply(config):
+            self.notify("Settings changed: races are live again, on this machine.")
+        await self.refresh_lanes()
+        self.show_settings()
+
+    async def refresh_lanes(self) -> None:
+        pane = self.query_one(RacePane)
+        await pane.set_lanes(self.session.lane_names())
+        pane.show(self.session.last_state, self.session.shown_enabled())
+
+    # -- the timers --------------------------------------------------------------------------
+    def draw_race(self) -> None:
+        session = self.session
+        racing = session.race is not None
+        state = session.poll()
+        self.refresh_timeline()
+        if len(session.history) != self.results_shown:  # a race finished, seen here or by another screen
+            self.results_shown = len(session.history)
+            self.query_one(ResultsTable).show(session.history)
+        if state is None:
+            return
+        self.query_one(RacePane).show(state, {lane.name for lane in state.lanes})
+        if racing and session.race is None:  # it ended on this tick
+            if state.status == "failed":
+                self.notify(state.error or "the race failed", severity="error")
+            self.update_status()
+
+    def refresh_timeline(self) -> None:
+        if not self.query_one("#bottom").has_class("-timeline"):
+            return
+        race = self.session.shown_race
+        nouns = {}
+        if race is not None:
+            nouns = {spec.name: RUNNERS[spec.runner].worker_noun for spec in race.config.lane_specs()}
+        self.query_one(TimelineView).show(race.timeline if race else None, nouns,
+                                          live=race is not None and not race.done,
+                                          together=race is not None and race.config.mode == "together")
+
+    def refresh_cores(self) -> None:
+        self.cores_ticks += 1
+        if self.session.race is None and self.cores_ticks % 2:
+            return  # idle: half the rate is plenty, and half the cost
+        self.draw_cores()
+
+    def draw_cores(self) -> None:
+        session = self.session
+        lanes = session.last_state.lanes if session.last_state and session.race else []
+        self.query_one(CoresView).show(session.cores_sampler().snapshot(), lanes)
+
+    # -- actions -----------------------------------------------------------------------------
+    def action_race(self) -> None:
+        found = self.current_problems()
+        if found:
+            self.app.bell()
+            self.notify(next(iter(found.values())), title="Can't race yet", severity="error")
+            return
+        self.start_race()
+
+    def start_race(self) -> None:
+        self.session.start()
+        self.update_status()
+
+    def action_cancel(self) -> None:
+        if not self.session.racing:
+            return
+        self.run_worker(self.session.cancel, thread=True, exclusive=False)  # ends every lane's process group
+        self.notify("Race cancelled: every lane process is ending.")
+
+    async def action_workers(self, factor: float) -> None:
+        workers = max(1, min(tunables.MAX_WORKERS, round(self.config.workers * factor)))
+        self.texts.pop("workers", None)
+        await self.apply(self.config.with_changes(workers=workers))
+
+    async def action_size(self, factor: float) -> None:
+        size = max(1, round(self.config.effective_size * factor))
+        self.texts.pop("size", None)
+        await self.apply(self.config.with_changes(size=size))
+
+    async def action_mode(self) -> None:
+        await self.apply(self.config.with_changes(mode="isolated" if self.config.mode == "together" else "together"))
+
+    async def action_start_method(self) -> None:
+        methods = start_methods()
+        index = methods.index(self.config.start_method) if self.config.start_method in methods else -1
+        await self.apply(self.config.with_changes(start_method=methods[(index + 1) % len(methods)]))
+
+    async def action_workload(self, step: int) -> None:
+        options = choices()
+        index = (options.index(self.choice) + step) % len(options)
+        self.query_one(WorkloadPicker).select(options[index])
+        await self.choose(options[index])
+
+    async def action_toggle_lane(self, index: int) -> None:
+        names = self.session.lane_names()
+        if index >= len(names):
+            return
+        if self.config.lab:
+            self.notify("A pitfall lab's lanes are fixed: they are the mistake and its fix.")
+            return
+        self.session.enabled ^= {names[index]}
+        self.show_settings()
+        self.query_one(RacePane).show(None if self.session.race else self.session.last_state, self.session.enabled)
+
+    def action_timeline(self) -> None:
+        self.query_one("#bottom").toggle_class("-timeline")
+        self.refresh_timeline()
+
+    def action_zoom(self) -> None:
+        shown = self.query_one(TimelineView).zoom_in()
+        if not self.query_one("#bottom").has_class("-timeline"):
+            self.action_timeline()
+        self.refresh_timeline()
+        self.notify(f"Timeline: {shown}", timeout=2)
+
+    def action_explain(self) -> None:
+        self.app.push_screen(ExplainScreen(self.session.history), self.race_lesson)
+
+    async def race_lesson(self, config: RaceConfig | None) -> None:
+        if config is None:
+            return
+        if not config.lab:
+            self.session.enabled = set(config.runners)
+        self.texts.clear()
+        await self.apply(config.with_changes(start_method=self.config.start_method))
+        self.query_one(WorkloadPicker).select(self.choice)
+        self.action_race()
+
+    def action_sweep(self) -> None:
+        if self.config.lab:
+            self.notify("Pick a workload to sweep: a lab's lanes are fixed.", severity="warning")
+            return
+        self.session.stop(wait=False)  # a sweep measures alone
+        config = self.session.race_config()
+        others = [r for r in config.runners if r != "sequential"]
+        runner = "multiprocessing" if "multiprocessing" in others or not others else others[0]
+        self.app.push_screen(SweepScreen(config, runner, default_worker_counts(self.session.machine["usable_cpus"]),
+                                         self.session.sampler))
+
+    def action_export(self) -> None:
+        if not self.session.history:
+            self.notify("No finished race to save yet: press r to race.", severity="warning")
+            return
+
+        def save(folder: str | None) -> None:
+            if folder:
+                self.notify(self.session.export(folder))
+
+        self.app.push_screen(PromptScreen("Save this session's results in this folder:", os.getcwd(), check_folder),
+                             save)
+
+    # -- messages from the widgets ------------------------------------------------------------
+    async def on_workload_picker_chosen(self, message: WorkloadPicker.Chosen) -> None:
+        if message.choice != self.choice:
+            await self.choose(message.choice)
+
+    async def choose(self, choice: str) -> None:
+        self.texts.clear()
+        if choice.startswith(LAB_PREFIX):
+            lab = lab_config(choice.removeprefix(LAB_PREFIX))
+            await self.apply(lab.with_changes(start_method=self.config.start_method))
+        else:
+            await self.apply(self.config.with_changes(workload=choice, size=None, lab=None,
+                                                      runners=tuple(self.session.enabled_runners())))
+
+    async def on_settings_panel_edited(self, message: SettingsPanel.Edited) -> None:
+        try:
+            value = whole_number(message.text)
+        except ValueError:
+            self.texts[message.field] = message.text
+            self.show_settings()
+            return
+        self.texts.pop(message.field, None)
+        self.session.config = self.config.with_changes(**{message.field: value})
+        self.show_settings()
