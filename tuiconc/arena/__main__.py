@@ -95,7 +95,7 @@ def run_lane(config: dict) -> int:
         send(protocol.Started(pid=os.getpid(), runner=runner.name, workers=job.workers,
                               start_method=job.start_method, total=total, origin=job.board.origin,
                               bucket_s=tunables.TIMELINE_BUCKET_S, switch_interval_s=sys.getswitchinterval(),
-                              **interpreter_facts()))
+                              extra=dict(job.extra), **interpreter_facts()))
 
         workload.prepare(asynchronous=runner.asynchronous)
         with Reporter(job.board, total):

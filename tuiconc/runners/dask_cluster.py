@@ -120,7 +120,7 @@ class Dask(Runner):
             client.cancel(list(pending.values()))
         wall_s = time.monotonic() - job.board.first_task[0]
         _account(job, rows, before, client.run(process_figures))
-        job.extra.update(_cluster_facts(job, client, ran_on, len(plan), computing_s, wall_s))
+        job.extra.update(_cluster_facts(job, ran_on, len(plan), computing_s, wall_s))
         job.extra.update(_lost_workers(_removed_workers(client)[removals_before:]))
         return partials
 
@@ -159,6 +159,9 @@ def _fit_to(job: Job, client) -> None:
     workers = client.scheduler_info()["workers"]
     job.workers = sum(worker["nthreads"] for worker in workers.values())
     job.board = Board.local(len(workers))
+    job.extra.update({"cluster": "external" if job.cluster else "local", "scheduler": client.scheduler.address})
+    if "dashboard" in client.scheduler_info().get("services", {}):
+        job.extra["dashboard"] = client.dashboard_link
     if job.cluster is not None:
         job.start_method = None  # the cluster's workers were started by whoever started them
 
@@ -187,18 +190,13 @@ def _account(job: Job, rows: dict[str, int], before: dict, after: dict) -> None:
             job.board.worker_peak_rss[row] += peak_rss
 
 
-def _cluster_facts(job: Job, client, ran_on: dict, futures: int, computing_s: float, wall_s: float) -> dict:
-    facts = {
-        "cluster": "external" if job.cluster else "local",
-        "scheduler": client.scheduler.address,
+def _cluster_facts(job: Job, ran_on: dict, futures: int, computing_s: float, wall_s: float) -> dict:
+    return {
         "workers_used": dict(sorted(ran_on.items())),
         "futures": futures,
         # Worker time per future spent on scheduling, messages and waiting instead of on the work.
         "task_overhead_ms": round(max(0.0, wall_s * job.workers - computing_s) / futures * 1000, 3),
     }
-    if "dashboard" in client.scheduler_info().get("services", {}):
-        facts["dashboard"] = client.dashboard_link
-    return facts
 
 
 def _lost_workers(removed: list[dict]) -> dict:
