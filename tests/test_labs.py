@@ -92,4 +92,4 @@ def test_lab_workloads_are_not_raced_on_their_own():
 
 def test_an_unknown_lab_is_a_clear_error():
     assert problems(RaceConfig(lab="nope")) == {"lab": "unknown lab 'nope'; choose one of: race-condition, "
-                                                       "blocking-call, unpicklable, tiny-tasks, oversubscription"}
+                                                       "blocking-call, unpicklable, tiny-tasks, tiny-tasks-dask, oversubscription"}

@@ -17,7 +17,6 @@ import contextlib
 import importlib.util
 import logging
 import multiprocessing
-import os
 import resource
 import sys
 import time
@@ -103,7 +102,9 @@ class Dask(Runner):
         job.board.mark_task_start()
         futures = client.map(run_batch, [job.workload.name] * len(plan), [job.options] * len(plan), plan,
                              pure=False)
-        units = {future.key: sum(stop - start for start, stop in batch) for future, batch in zip(futures, plan)}
+        total = job.workload.total_units  # progress units, as the hot loops would have bumped them
+        units = {future.key: sum(total(stop) - total(start) for start, stop in batch)
+                 for future, batch in zip(futures, plan)}
         pending = {future.key: future for future in futures}
         partials, ran_on, computing_s = [], {}, 0.0
         try:
@@ -222,6 +223,5 @@ def _local_workers_started_by(start_method: str | None):
 def _end_leftover_workers() -> None:
     """After close(), no worker process of ours may outlive the lane, even one that did not stop in time."""
     for child in multiprocessing.active_children():
-        with contextlib.suppress(OSError):
-            os.kill(child.pid, 9)
+        child.kill()
         child.join(1)

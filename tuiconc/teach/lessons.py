@@ -90,25 +90,6 @@ per wait.""",
                           runners=("sequential", "threading", "multiprocessing", "hybrid")),
                ("hybrid", "multiprocessing"),
                "wall: hybrid ahead of threads, level with or ahead of processes on one process per core"),
-        Lesson("cluster", "When one machine isn't enough", """\
-Processes scale to the cores of one machine. Past that, Python users reach for a distributed
-engine such as **Dask**: a *scheduler* hands tasks to *workers*, processes that may run on
-other machines, and each task's function, arguments and result travel as messages.
-
-That costs twice. **Start-up**: a cluster's scheduler and workers must start (here a local
-one, started for the lane), or be reached over the network. **Per task**: every task is
-scheduled, sent and returned, so a task must be worth far more than that trip. The dask lane
-measures its own: `task_overhead_ms` is the worker time per task that went to scheduling and
-messages rather than to the work.
-
-This race counts primes with a process pool and with Dask on a local cluster: the same cores,
-so Dask can only lose, by its start-up and its overhead. The *tiny-tasks-dask* lab shows the
-per-task cost growing past the work itself, and batching curing it. With `--dask-scheduler
-tcp://HOST:PORT` the lane races on a real cluster instead: distribution pays when there are
-more cores there than here, and each task is big (README: *Beyond one machine*).""",
-               RaceConfig(workload="primes", size=1_000_000, workers=2,
-                          runners=("sequential", "processpool", "dask")),
-               ("processpool",), "start-up: dask's includes its cluster; extra: task_overhead_ms"),
         Lesson("pitfalls", "Pitfalls", """\
 Each pitfall lab races a mistake beside its fix (pick them under *Pitfall labs* in the list):
 
@@ -137,4 +118,23 @@ when this Python has them (`tuiconc list` says why not otherwise), and `--python
 LANE=PATH` runs a lane on another interpreter, such as a free-threaded build. This race uses
 the new models this Python has; where it has none, processes stand in for them.""",
                changing, changing_winners, "cores now, lane by lane"),
+        Lesson("cluster", "When one machine isn't enough", """\
+Processes scale to the cores of one machine. Past that, Python users reach for a distributed
+engine such as **Dask**: a *scheduler* hands tasks to *workers*, processes that may run on
+other machines, and each task's function, arguments and result travel as messages.
+
+That costs twice. **Start-up**: a cluster's scheduler and workers must start (here a local
+one, started for the lane), or be reached over the network. **Per task**: every task is
+scheduled, sent and returned, so a task must be worth far more than that trip. The dask lane
+measures its own: `task_overhead_ms` is the worker time per task that went to scheduling and
+messages rather than to the work.
+
+This race counts primes with a process pool and with Dask on a local cluster: the same cores,
+so Dask can only lose, by its start-up and its overhead. The *tiny-tasks-dask* lab shows the
+per-task cost growing past the work itself, and batching curing it. With `--dask-scheduler
+tcp://HOST:PORT` the lane races on a real cluster instead: distribution pays when there are
+more cores there than here, and each task is big (README: *Beyond one machine*).""",
+               RaceConfig(workload="primes", size=1_000_000, workers=2,
+                          runners=("sequential", "processpool", "dask")),
+               ("processpool",), "start-up: dask's includes its cluster; extra: task_overhead_ms"),
     )
