@@ -67,7 +67,7 @@ def test_list_json_names_every_workload_and_runner(tuiconc_cmd, cli_env):
     assert {w["name"] for w in listing["workloads"]} == {"primes", "sum-squares", "countdown", "sha256", "zlib",
                                                          "sleep", "http", "fetch-and-crunch"}
     assert {lab["name"] for lab in listing["labs"]} == {"race-condition", "blocking-call", "unpicklable",
-                                                        "tiny-tasks", "oversubscription"}
+                                                        "tiny-tasks", "tiny-tasks-dask", "oversubscription"}
     assert {r["name"] for r in listing["runners"]} >= {"sequential", "threading", "threadpool", "asyncio",
                                                        "multiprocessing", "processpool"}
     assert all(set(w) >= {"name", "kind", "releases_gil", "default_size", "description"} for w in listing["workloads"])

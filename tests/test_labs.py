@@ -2,7 +2,7 @@
 
 import pytest
 
-from tuiconc.engine.config import ConfigError, RaceConfig, lab_config, problems
+from tuiconc.engine.config import ConfigError, RaceConfig, lab_config, problems, unavailable_lanes
 from tuiconc.engine.labs import LABS, lab_lanes
 from tuiconc.machine import usable_cpus
 from tuiconc.engine.race import Race
@@ -16,6 +16,9 @@ def run_lab(name: str, **changes):
 
 def test_every_lab_is_valid_as_shipped():
     for name, lab in LABS.items():
+        if unavailable_lanes(lab_config(name)):  # tiny-tasks-dask, without the dask extra
+            assert "pip install 'tuiconc[dask]'" in problems(lab_config(name))["runners"]
+            continue
         assert problems(lab_config(name)) == {}, name
         assert lab.broken and lab.fix and len(lab_lanes(lab)) >= 2
 
@@ -89,4 +92,4 @@ def test_lab_workloads_are_not_raced_on_their_own():
 
 def test_an_unknown_lab_is_a_clear_error():
     assert problems(RaceConfig(lab="nope")) == {"lab": "unknown lab 'nope'; choose one of: race-condition, "
-                                                       "blocking-call, unpicklable, tiny-tasks, oversubscription"}
+                                                       "blocking-call, unpicklable, tiny-tasks, tiny-tasks-dask, oversubscription"}

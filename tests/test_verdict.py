@@ -39,3 +39,21 @@ def test_a_real_io_race_gets_an_io_verdict():
     if not state.disturbed:  # the lanes are too short for the sampler to judge: the winner is named
         assert state.verdict.startswith("I/O-bound") and "asyncio won" in state.verdict
     assert state.to_json()["verdict"] == state.verdict
+
+
+def test_the_verdict_names_the_distribution_overhead_when_dask_loses():
+    dask = lane("dask", 1.5, 1.6)
+    dask.startup_s, dask.extra = 2.4, {"task_overhead_ms": 12.5}
+    lanes = [lane("sequential", 2.0, 1.0, 1), lane("processpool", 1.0, 1.9), dask]
+    derive_figures(lanes, usable_cpus=2, mode="isolated", io_bound=False)
+    line = verdict(lanes)
+    assert "processpool won" in line
+    assert "dask took 1.50× processpool's time: the distribution overhead" in line
+    assert "2.4 s to start or reach its cluster and 12.5 ms of scheduling and messages per task" in line
+
+
+def test_a_winning_dask_lane_is_explained_without_an_overhead_clause():
+    lanes = [lane("sequential", 2.0, 1.0, 1), lane("processpool", 1.2, 1.9), lane("dask", 1.0, 1.9)]
+    derive_figures(lanes, usable_cpus=2, mode="isolated", io_bound=False)
+    line = verdict(lanes)
+    assert "dask won at 2.00×" in line and "own GIL" in line and "distribution overhead" not in line

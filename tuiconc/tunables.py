@@ -60,3 +60,7 @@ MAX_REPEAT = 50
 UNSTABLE_SPREAD = 0.10
 # What a second SMT thread on a busy core adds, in cores, for the ideal line: typically 0.15–0.3.
 SMT_GAIN = 0.25
+# The dask runner: how long to try reaching a scheduler (and to wait for its first worker)
+# before the lane fails, and how long a local cluster gets to close before its workers are killed.
+DASK_CONNECT_TIMEOUT_S = 5.0
+DASK_CLOSE_TIMEOUT_S = 5.0

@@ -202,7 +202,7 @@ async def test_explain_races_a_lesson_and_the_models_table_fills_from_it():
         await pilot.pause(0.1)
         row = app.screen.query_one("#models-table", DataTable).get_row_at(3)  # multiprocessing
         assert row[0] == "multiprocessing" and row[2] != "—"  # its start-up was measured by the race above
-        await pilot.press("left", "left", "left")  # back to the hybrid lesson
+        await pilot.press("left", "left", "left", "left")  # back to the hybrid lesson
         await pilot.press("r")
         assert not isinstance(app.screen, ExplainScreen)
         assert app.session.config.workload == "fetch-and-crunch" and app.session.race is not None

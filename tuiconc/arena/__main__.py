@@ -20,7 +20,7 @@ from tuiconc.arena import protocol
 from tuiconc.arena.fdlimit import raise_open_file_limit
 from tuiconc.arena.lifeline import hold_lifeline
 from tuiconc.machine import interpreter_facts, peak_rss_bytes
-from tuiconc.runners import Job, WorkerDied, get_runner
+from tuiconc.runners import Job, LaneError, get_runner
 from tuiconc.workloads import Options, get_workload
 
 _write_lock = threading.Lock()
@@ -82,29 +82,32 @@ def run_lane(config: dict) -> int:
     tasks = workload.plan(config["size"], config["workers"])
     workers = runner.worker_count(config["workers"], len(tasks))
     job = Job(workload, options, tasks, workers, start_method, runner.make_board(workers, start_method),
-              chunksize=chunksize(config.get("chunksize", 1), len(tasks), workers), variant=config.get("variant"))
+              chunksize=chunksize(config.get("chunksize", 1), len(tasks), workers), variant=config.get("variant"),
+              cluster=config.get("dask_scheduler"))
     total = workload.total_units(config["size"])
-    send(protocol.Started(pid=os.getpid(), runner=runner.name, workers=workers, start_method=start_method,
-                          total=total, origin=job.board.origin, bucket_s=tunables.TIMELINE_BUCKET_S,
-                          switch_interval_s=sys.getswitchinterval(), **interpreter_facts()))
+    with runner.session(job):  # a cluster runner's cluster, started or reached: part of start-up
+        send(protocol.Started(pid=os.getpid(), runner=runner.name, workers=job.workers,
+                              start_method=job.start_method, total=total, origin=job.board.origin,
+                              bucket_s=tunables.TIMELINE_BUCKET_S, switch_interval_s=sys.getswitchinterval(),
+                              extra=dict(job.extra), **interpreter_facts()))
 
-    workload.prepare(asynchronous=runner.asynchronous)
-    with Reporter(job.board, total):
-        cpu_before, started = time.process_time(), time.monotonic()
-        try:
-            partials = runner.run(job)
-        finally:
-            ended, cpu_after = time.monotonic(), time.process_time()
-    # The work's wall time runs from its first task; creating workers before that is start-up.
-    first_task_at = job.board.first_task[0] or started
-    send(protocol.Finished(
-        answer=workload.combine(partials),
-        wall_s=ended - first_task_at,
-        first_task_at=first_task_at,
-        cpu_s=cpu_after - cpu_before + sum(job.board.worker_cpu_s),
-        peak_rss_bytes=peak_rss_bytes() + sum(job.board.worker_peak_rss),
-        extra=job.extra,
-    ))
+        workload.prepare(asynchronous=runner.asynchronous)
+        with Reporter(job.board, total):
+            cpu_before, started = time.process_time(), time.monotonic()
+            try:
+                partials = runner.run(job)
+            finally:
+                ended, cpu_after = time.monotonic(), time.process_time()
+        # The work's wall time runs from its first task; creating workers before that is start-up.
+        first_task_at = job.board.first_task[0] or started
+        send(protocol.Finished(
+            answer=workload.combine(partials),
+            wall_s=ended - first_task_at,
+            first_task_at=first_task_at,
+            cpu_s=cpu_after - cpu_before + sum(job.board.worker_cpu_s),
+            peak_rss_bytes=peak_rss_bytes() + sum(job.board.worker_peak_rss),
+            extra=job.extra,
+        ))
     return 0
 
 
@@ -114,7 +117,7 @@ def chunksize(asked: int, tasks: int, workers: int) -> int:
 
 
 def _readable(error: BaseException) -> str:
-    if isinstance(error, WorkerDied):
+    if isinstance(error, LaneError):
         return str(error)
     if "pickle" in type(error).__name__.lower() or "pickle" in str(error).lower():
         return (f"work could not be sent to a worker process ({type(error).__name__}: {error}). A process pool "

@@ -24,6 +24,7 @@ class Started:
     origin: float  # time.monotonic() of timeline bucket 0; the clock is system-wide
     bucket_s: float
     switch_interval_s: float  # sys.getswitchinterval(): how often the GIL changes hands at most
+    extra: dict = field(default_factory=dict)  # what the runner knows from the start: a cluster's dashboard
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 
 from tuiconc import tunables
 import sys
@@ -16,6 +17,7 @@ from tuiconc.machine import default_start_method
 from tuiconc.runners import RUNNERS
 
 DESCRIPTION = "Race execution models headless."
+DASK_SCHEDULER_VARIABLE = "TUICONC_DASK_SCHEDULER"
 
 
 def python_choice(text: str) -> tuple[str, str]:
@@ -57,11 +59,25 @@ def add_race_options(parser: argparse.ArgumentParser) -> None:
     io.add_argument("--payload-bytes", type=whole_number, default=tunables.DEFAULT_PAYLOAD_BYTES, metavar="B",
                     help=f"size of each local-server reply (default: {tunables.DEFAULT_PAYLOAD_BYTES})")
     io.add_argument("--url", default=None, help="fetch this URL instead of starting the local server (http only)")
+    cluster = parser.add_argument_group("cluster options")
+    cluster.add_argument("--dask-scheduler", default=None, metavar="tcp://HOST:PORT",
+                         help=f"the dask lane races on this cluster instead of starting a local one "
+                              f"(default: ${DASK_SCHEDULER_VARIABLE} when a dask lane is raced)")
+
+
+def dask_scheduler_from(args: argparse.Namespace) -> str | None:
+    """--dask-scheduler, else the environment's, but only for a race with a dask lane: a variable
+    set for every shell must not break the races that have none."""
+    if args.dask_scheduler is not None:
+        return args.dask_scheduler
+    wants_dask = args.lab is None and "dask" in args.runners
+    return (os.environ.get(DASK_SCHEDULER_VARIABLE) or None) if wants_dask else None
 
 
 def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
     common = dict(start_method=args.start_method, latency_ms=args.latency_ms, payload_bytes=args.payload_bytes,
-                  url=args.url, pythons=tuple(args.python), repeat=args.repeat)
+                  url=args.url, pythons=tuple(args.python), repeat=args.repeat,
+                  dask_scheduler=dask_scheduler_from(args))
     if args.lab is not None:
         if check_lab(args.lab):
             raise ConfigError(check_lab(args.lab))
@@ -79,6 +95,8 @@ def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
     found = problems(config)
     if found:
         raise ConfigError(next(iter(found.values())))
+    if args.dask_scheduler is not None and "dask" not in [lane.runner for lane in config.lane_specs()]:
+        raise ConfigError("--dask-scheduler applies only to a dask lane; add dask to --runners")
     return config
 
 

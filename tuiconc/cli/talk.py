@@ -24,6 +24,8 @@ def run(args: argparse.Namespace) -> int:
     except TalkError as error:
         print(f"tuiconc talk: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    for reason in talk.skipped:
+        print(f"tuiconc talk: {reason}", file=sys.stderr)
     if args.check:
         print(f"{talk.source}: {talk.title!r}, {len(talk.scenes)} scenes")
         for number, scene in enumerate(talk.scenes, 1):

@@ -30,6 +30,8 @@ class RaceConfig:
     latency_ms: int = tunables.DEFAULT_LATENCY_MS
     payload_bytes: int = tunables.DEFAULT_PAYLOAD_BYTES
     url: str | None = None
+    # The dask lane races on this cluster (tcp://HOST:PORT) instead of starting a local one.
+    dask_scheduler: str | None = None
     lab: str | None = None  # a pitfall lab: its lanes replace `runners`
     # Other interpreters: (lane name or "*" for every lane, path to python).
     pythons: tuple[tuple[str, str], ...] = ()
@@ -65,6 +67,8 @@ class RaceConfig:
                    "mode": self.mode, "start_method": self.start_method, "repeat": self.repeat}
         if self.lab:
             summary["lab"] = self.lab
+        if self.dask_scheduler:
+            summary["dask_scheduler"] = self.dask_scheduler
         return summary
 
     def to_dict(self) -> dict:
@@ -146,6 +150,14 @@ def check_lanes(config: RaceConfig) -> str | None:
     return None
 
 
+def unavailable_lanes(config: RaceConfig) -> str | None:
+    """Why a lane of this race can't run on this interpreter, if one can't (other settings aside)."""
+    try:
+        return check_lanes(config)
+    except KeyError:  # an unknown runner: problems() says so
+        return None
+
+
 def check_pythons(pythons, lane_names) -> str | None:
     for target, path in pythons:
         if target != "*" and target not in lane_names:
@@ -193,6 +205,18 @@ def check_url(url: str) -> str | None:
     return None
 
 
+def check_dask_scheduler(address: str) -> str | None:
+    parts = urllib.parse.urlsplit(address)
+    try:
+        port_ok = parts.port is not None and parts.port > 0
+    except ValueError:
+        port_ok = False
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or not port_ok or parts.path or " " in address:
+        return (f"malformed Dask scheduler address {address!r}; give tcp://HOST:PORT, "
+                f"e.g. tcp://127.0.0.1:8786")
+    return None
+
+
 def problems(config: RaceConfig) -> dict[str, str]:
     """Every invalid setting, by field name, with a message a person can act on."""
     found = {}
@@ -210,6 +234,7 @@ def problems(config: RaceConfig) -> dict[str, str]:
         ("latency_ms", check_latency(config.latency_ms)),
         ("payload_bytes", check_payload(config.payload_bytes)),
         ("url", check_url(config.url) if config.url is not None else None),
+        ("dask_scheduler", check_dask_scheduler(config.dask_scheduler) if config.dask_scheduler else None),
     ):
         if message:
             found[name] = message

@@ -73,6 +73,14 @@ LABS: dict[str, Lab] = {lab.name: lab for lab in (
         lanes=(LaneSpec("sequential"),
                LaneSpec("processpool", "one task per message", chunksize=1),
                LaneSpec("processpool", "batched (chunksize)", chunksize=0))),
+    Lab("tiny-tasks-dask", "Tiny tasks for a cluster", "tiny-tasks", 100_000, 2,
+        broken="Each 100-number task becomes a future the scheduler assigns, a message to a worker and a "
+               "result back: Dask pays more per task than a process pool does, and loses to sequential.",
+        fix="Batching the tasks into a few big futures (about four per worker) leaves only the cluster's start-up.",
+        lanes=(LaneSpec("sequential"),
+               LaneSpec("processpool", "pool, one task per message", chunksize=1),
+               LaneSpec("dask", "dask, one task per future", chunksize=1),
+               LaneSpec("dask", "dask, batched futures", chunksize=0))),
     Lab("oversubscription", "More CPU-bound processes than cores", "primes", 1_000_000, 2,
         broken="Processes beyond the number of cores only take turns on the same cores: no further speedup, "
                "more memory and start-up.",

@@ -162,6 +162,7 @@ class LaneTracker:
             state.start_method = message.start_method
             state.python = message.python
             state.gil_enabled = message.gil_enabled
+            state.extra = dict(message.extra)
             self.timeline.begin_lane(state.name, message.origin, message.switch_interval_s)
             if self.on_running is not None:
                 self.on_running(message.pid)
@@ -177,7 +178,7 @@ class LaneTracker:
             state.cores = message.cpu_s / message.wall_s if message.wall_s > 0 else None
             state.peak_rss_mb = max(state.peak_rss_mb or 0.0, message.peak_rss_bytes / MB)
             state.correct = state.expected is None or message.answer == state.expected
-            state.extra = message.extra
+            state.extra = {**state.extra, **message.extra}
         elif isinstance(message, protocol.Error):
             self.ended_at = self.clock()
             state.status = "failed"

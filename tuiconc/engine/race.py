@@ -350,6 +350,8 @@ class Race(RaceHandle):
             "variant": spec.variant,
             "options": vars(self.config.options(url, spec.variant)),
         }
+        if spec.runner == "dask" and self.config.dask_scheduler:
+            config["dask_scheduler"] = self.config.dask_scheduler
         return LaneProcess(state, config, self._lock, self.timeline,
                            python=self.config.python_for(spec) or self.python, record=self.recorder.record,
                            origin=self._started_at, on_running=self.sampler.begin_window)

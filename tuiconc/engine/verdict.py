@@ -48,6 +48,8 @@ def _why(winner: LaneState, kind: str) -> str:
         return "it waited on the event loop while a process pool computed on every core"
     if runner in PROCESS_RUNNERS or runner == "interpreters":
         return "each worker has its own GIL, so they computed on several cores at once"
+    if runner == "dask":
+        return "its worker processes each have their own GIL, and the work outweighed the cluster's overhead"
     if runner == "free-threaded":
         return "with the GIL off, its threads computed on several cores at once"
     if runner in THREAD_RUNNERS:
@@ -72,8 +74,20 @@ def verdict(lanes: list[LaneState]) -> str | None:
         evidence += f", {threads[0].name} {threads[0].cores:.2f} with {threads[0].workers} threads"
     label = _label(kind)
     if winner is sequential:
-        return f"{label} ({evidence}): sequential won, {_why(winner, kind)}."
-    return f"{label} ({evidence}): {winner.name} won at {winner.speedup or 0:.2f}× because {_why(winner, kind)}."
+        return f"{label} ({evidence}): sequential won, {_why(winner, kind)}.{_distribution_cost(ranked, winner)}"
+    return (f"{label} ({evidence}): {winner.name} won at {winner.speedup or 0:.2f}× because {_why(winner, kind)}."
+            f"{_distribution_cost(ranked, winner)}")
+
+
+def _distribution_cost(ranked: list[LaneState], winner: LaneState) -> str:
+    """When a dask lane lost: what distributing the work cost it, from its own measurements."""
+    lane = next((lane for lane in ranked if lane.runner == "dask"), None)
+    if lane is None or lane is winner or not winner.wall_s:
+        return ""
+    overhead = lane.extra.get("task_overhead_ms")
+    per_task = f" and {overhead:.1f} ms of scheduling and messages per task" if overhead is not None else ""
+    return (f" {lane.name} took {lane.wall_s / winner.wall_s:.2f}× {winner.name}'s time: the distribution "
+            f"overhead, {lane.startup_s or 0:.1f} s of start-up including its cluster{per_task}.")
 
 
 def _label(kind: str) -> str:

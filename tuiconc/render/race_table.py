@@ -117,10 +117,18 @@ def _results_table(state: RaceState, leave_out: tuple[str, ...] = ()) -> Table:
     return table
 
 
+def cluster_notes(state: RaceState) -> list[str]:
+    """Where to watch a cluster lane (its scheduler's dashboard) and what happened to its workers."""
+    notes = [f"{lane.name}: Dask dashboard {lane.extra['dashboard']}" for lane in state.lanes
+             if lane.extra.get("dashboard") and (lane.active or lane.status == "finished")]
+    return notes + [f"{lane.name}: {lane.extra['note']}" for lane in state.lanes if lane.extra.get("note")]
+
+
 def lane_errors(state: RaceState) -> list[Text]:
     lines = [Text(f"{lane.name}: {lane.error}", style="red") for lane in state.lanes if lane.error]
     lines += [Text(f"{lane.name}: event loop lag up to {lane.extra['loop_lag_max_ms']:,.0f} ms", style="dim")
               for lane in state.lanes if lane.extra.get("loop_lag_max_ms") is not None]
+    lines += [Text(note, style="dim") for note in cluster_notes(state)]
     if state.error:
         lines.insert(0, Text(f"race: {state.error}", style="red"))
     note = unstable_note(state)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tuiconc.runners.base import Job, Runner
+from tuiconc.runners.base import Job, LaneError, Runner
 from tuiconc.runners.coroutines import Asyncio
+from tuiconc.runners.dask_cluster import Dask
 from tuiconc.runners.interpreters import Interpreters
 from tuiconc.runners.processes import Hybrid, Multiprocessing, ProcessPool, WorkerDied
 from tuiconc.runners.sequential import Sequential
@@ -12,7 +13,7 @@ from tuiconc.runners.threads import FreeThreaded, ThreadPool, Threading, ToThrea
 RUNNERS: dict[str, Runner] = {
     r.name: r
     for r in (Sequential(), Threading(), ThreadPool(), Asyncio(), ToThread(), Multiprocessing(), ProcessPool(),
-              Hybrid(), Interpreters(), FreeThreaded())
+              Hybrid(), Interpreters(), FreeThreaded(), Dask())
 }
 
 
@@ -20,4 +21,4 @@ def get_runner(name: str) -> Runner:
     return RUNNERS[name]
 
 
-__all__ = ["RUNNERS", "Job", "Runner", "WorkerDied", "get_runner"]
+__all__ = ["RUNNERS", "Job", "LaneError", "Runner", "WorkerDied", "get_runner"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from tuiconc.runners.board import Board
 from tuiconc.workloads import Options, Task, Workload
@@ -22,6 +24,14 @@ class Job:
     variant: str | None = None
     # Figures only some runners measure (event-loop lag), reported with the result.
     extra: dict = field(default_factory=dict)
+    # A cluster runner's scheduler address; None: the runner starts a local cluster of its own.
+    cluster: str | None = None
+    # What the runner's session() opened for run() to use (a Dask client).
+    connection: Any = None
+
+
+class LaneError(RuntimeError):
+    """A failure whose message is already written for a person: the lane reports it as it is."""
 
 
 class Runner:
@@ -45,6 +55,13 @@ class Runner:
     def timeline_rows(self, workers: int) -> int:
         """How many progress slots (timeline rows) a lane of `workers` workers has."""
         return workers
+
+    def session(self, job: Job) -> contextlib.AbstractContextManager:
+        """Open what must exist before the lane reports it has started and last until it ends.
+
+        Most runners start their workers inside run(); one that races on a cluster starts or
+        reaches it here, and sets job.workers and job.board to the workers it found."""
+        return contextlib.nullcontext()
 
     def run(self, job: Job) -> list[int]:
         raise NotImplementedError

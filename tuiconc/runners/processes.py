@@ -10,7 +10,7 @@ import multiprocessing
 import signal
 import time
 
-from tuiconc.runners.base import Job, Runner
+from tuiconc.runners.base import Job, LaneError, Runner
 from tuiconc.machine import peak_rss_bytes, usable_cpus
 from tuiconc.runners.board import Board
 from tuiconc.runners.coroutines import measure_loop_lag
@@ -70,7 +70,7 @@ def _call(method: str, args: tuple) -> int:
     return partial
 
 
-class WorkerDied(RuntimeError):
+class WorkerDied(LaneError):
     pass
 
 

@@ -40,6 +40,8 @@ MODELS = (
           "CPU work without process start-up", "copies; no shared objects"),
     Model("free-threading", ("free-threaded",), "parallelism", "no GIL (3.13t+ builds)",
           "pure-Python CPU work in threads", "shared memory; needs locks"),
+    Model("distributed", ("dask",), "parallelism", "one GIL per worker process, on any machine",
+          "big tasks on more cores than one machine has", "arguments and results sent over the network"),
 )
 
 

@@ -98,6 +98,7 @@ Each pitfall lab races a mistake beside its fix (pick them under *Pitfall labs* 
 - **unpicklable** — a lambda can't be sent to a process pool; a module-level function can.
 - **tiny-tasks** — one message per tiny task costs more than the work; `chunksize` batches them.
 - **oversubscription** — more CPU-bound processes than cores buys nothing more.
+- **tiny-tasks-dask** — the same tiny tasks as futures on a Dask cluster cost even more each.
 
 This race is the race condition: the unlocked lane's count comes out short.""",
                lab_config("race-condition"), ("threads + lock",),
@@ -117,4 +118,23 @@ when this Python has them (`tuiconc list` says why not otherwise), and `--python
 LANE=PATH` runs a lane on another interpreter, such as a free-threaded build. This race uses
 the new models this Python has; where it has none, processes stand in for them.""",
                changing, changing_winners, "cores now, lane by lane"),
+        Lesson("cluster", "When one machine isn't enough", """\
+Processes scale to the cores of one machine. Past that, Python users reach for a distributed
+engine such as **Dask**: a *scheduler* hands tasks to *workers*, processes that may run on
+other machines, and each task's function, arguments and result travel as messages.
+
+That costs twice. **Start-up**: a cluster's scheduler and workers must start (here a local
+one, started for the lane), or be reached over the network. **Per task**: every task is
+scheduled, sent and returned, so a task must be worth far more than that trip. The dask lane
+measures its own: `task_overhead_ms` is the worker time per task that went to scheduling and
+messages rather than to the work.
+
+This race counts primes with a process pool and with Dask on a local cluster: the same cores,
+so Dask can only lose, by its start-up and its overhead. The *tiny-tasks-dask* lab shows the
+per-task cost growing past the work itself, and batching curing it. With `--dask-scheduler
+tcp://HOST:PORT` the lane races on a real cluster instead: distribution pays when there are
+more cores there than here, and each task is big (README: *Beyond one machine*).""",
+               RaceConfig(workload="primes", size=1_000_000, workers=2,
+                          runners=("sequential", "processpool", "dask")),
+               ("processpool",), "start-up: dask's includes its cluster; extra: task_overhead_ms"),
     )

@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from importlib import resources
 
-from tuiconc.engine.config import RaceConfig, check_lab, lab_config, problems
+from tuiconc.engine.config import RaceConfig, check_lab, lab_config, problems, unavailable_lanes
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -18,7 +18,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 SCENE_FIELDS = {"title", "caption", "notes", "workload", "size", "workers", "runners", "mode", "lab", "expect",
-                "latency_ms", "start_method", "repeat"}
+                "latency_ms", "start_method", "repeat", "optional"}
 
 
 class TalkError(ValueError):
@@ -39,6 +39,8 @@ class Talk:
     title: str
     scenes: tuple[Scene, ...]
     source: str
+    # Optional scenes left out because this interpreter can't run one of their runners: why, per scene.
+    skipped: tuple[str, ...] = ()
 
 
 def _line_of(text: str, scene_index: int | None, field: str | None) -> int:
@@ -57,7 +59,15 @@ def _line_of(text: str, scene_index: int | None, field: str | None) -> int:
     return start + 1
 
 
-def _scene(raw: dict, index: int, fail) -> Scene:
+def _skip_reason(raw: dict, config: RaceConfig, index: int) -> str | None:
+    """An optional scene (`optional = true`) is left out, not an error, where a runner it needs is missing."""
+    missing = unavailable_lanes(config)
+    if raw.get("optional") is True and missing:
+        return f"scene {index + 1} ({raw['title']}) left out: {missing}"
+    return None
+
+
+def _scene(raw: dict, index: int, fail) -> Scene | str:
     unknown = sorted(set(raw) - SCENE_FIELDS)
     if unknown:
         fail(index, unknown[0], f"unknown field; a scene has: {', '.join(sorted(SCENE_FIELDS))}")
@@ -81,6 +91,11 @@ def _scene(raw: dict, index: int, fail) -> Scene:
     if "runners" in raw:
         changes["runners"] = tuple(raw["runners"])
     config = config.with_changes(**changes)
+    if "optional" in raw and not isinstance(raw["optional"], bool):
+        fail(index, "optional", "must be true or false")
+    skipped = _skip_reason(raw, config, index)
+    if skipped:
+        return skipped
     found = problems(config)
     if found:
         field, message = next(iter(found.items()))
@@ -108,8 +123,12 @@ def parse_talk(text: str, source: str) -> Talk:
         fail(None, None, "no scenes: add at least one [[scenes]] table")
     if not all(isinstance(scene, dict) for scene in scenes):
         fail(None, "scenes", "scenes must be [[scenes]] tables")
-    return Talk(title=str(document.get("title", "tuiconc")),
-                scenes=tuple(_scene(raw, index, fail) for index, raw in enumerate(scenes)), source=source)
+    parsed = [_scene(raw, index, fail) for index, raw in enumerate(scenes)]
+    kept = tuple(scene for scene in parsed if isinstance(scene, Scene))
+    if not kept:
+        fail(None, None, "every scene is optional and none can run here")
+    return Talk(title=str(document.get("title", "tuiconc")), scenes=kept, source=source,
+                skipped=tuple(scene for scene in parsed if isinstance(scene, str)))
 
 
 def load_talk(path: str | None = None) -> Talk:

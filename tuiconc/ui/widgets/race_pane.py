@@ -6,6 +6,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Label
 
 from tuiconc.engine.race import RaceState
+from tuiconc.render.race_table import cluster_notes
 from tuiconc.ui.widgets.lane import LaneView
 from tuiconc.ui.widgets.text import set_text
 
@@ -33,4 +34,6 @@ class RacePane(VerticalScroll):
         lanes = {lane.name: lane for lane in state.lanes} if state else {}
         for i, name in enumerate(self.names):
             self.query_one(f"#lane-{i}", LaneView).show(lanes.get(name), name in enabled)
-        set_text(self.query_one(".verdict", Label), (state.verdict if state else None) or "")  # height may change
+        lines = [state.verdict] if state and state.verdict else []
+        lines += cluster_notes(state) if state else []  # a dask lane's dashboard, live and after
+        set_text(self.query_one(".verdict", Label), "\n".join(lines))  # height may change
