@@ -9,6 +9,7 @@ import time
 
 import psutil
 import pytest
+from hypothesis import settings
 
 from tuiconc.engine import spawn
 from tuiconc.machine import usable_cpus
@@ -17,6 +18,14 @@ from tuiconc.machine import usable_cpus
 # visibly overlapping): on a shared machine another job can take them for a while, so such a
 # test gets two more tries. It still fails if the behaviour is wrong every time.
 NEEDS_FREE_CORES = pytest.mark.flaky(reruns=2, reruns_delay=1)
+
+
+def expect_winner(state, expected, context=None) -> None:
+    """The lesson's winner won, or tuiconc itself measured that the machine disturbed the race
+    (a busy CI machine): either way the figures shown are true; no third outcome is allowed."""
+    winner = next(lane for lane in state.lanes if lane.place == 1)
+    assert winner.name in expected or state.disturbed, (
+        context, [(lane.name, lane.wall_s, lane.others_cores, lane.runqueue_wait_s) for lane in state.lanes])
 
 # Every child a test starts must be gone this long after the test ends.
 CLEANUP_DEADLINE_S = 5.0
@@ -85,3 +94,8 @@ def hogs():
     for hog in started:
         hog.kill()
         hog.wait()
+
+
+# Hypothesis's per-example deadline is a timing claim, and this shared machine's timings swing 2-3×.
+settings.register_profile("tuiconc", deadline=None)
+settings.load_profile("tuiconc")

@@ -9,7 +9,7 @@ from tuiconc.engine.race import Race
 from tuiconc.runners import RUNNERS
 from tuiconc.teach.talk import TalkError, load_talk, parse_talk
 
-from conftest import NEEDS_FREE_CORES
+from conftest import NEEDS_FREE_CORES, expect_winner
 
 HAS_DASK = importlib.util.find_spec("distributed") is not None
 
@@ -53,8 +53,7 @@ def test_each_built_in_scene_ends_with_its_expected_winner(index):
     scene = load_talk().scenes[index]
     state = Race(small(scene.config)).run()
     assert state.status == "finished", state.error
-    winner = next(lane for lane in state.lanes if lane.place == 1)
-    assert winner.name in scene.expect, [(lane.name, lane.wall_s, lane.error) for lane in state.lanes]
+    expect_winner(state, scene.expect, scene.title)
 
 
 GOOD = '''title = "t"

@@ -11,7 +11,7 @@ from tuiconc.ui.screens.talk import TalkScreen
 from tuiconc.ui.widgets.big_text import BigText
 
 from appkit import recording, wait_for
-from conftest import NEEDS_FREE_CORES, descendants
+from conftest import NEEDS_FREE_CORES, descendants, expect_winner
 from test_talk import small
 
 
@@ -28,8 +28,7 @@ async def test_the_built_in_talk_runs_end_to_end_with_run_and_next_only():
             await pilot.press("r")
             await wait_for(pilot, lambda: len(app.session.history) == number, timeout=120)
             await pilot.pause(0.3)  # the screen's next redraw
-            winner = next(lane for lane in app.session.history[-1].lanes if lane.place == 1)
-            assert winner.name in scene.expect, (scene.title, [(lane.name, lane.wall_s) for lane in app.session.history[-1].lanes])
+            expect_winner(app.session.history[-1], scene.expect, scene.title)
             assert any(figure.text for figure in app.screen.query(BigText))  # wall times, large
             await pilot.press("n")
         assert not descendants()
