@@ -338,3 +338,25 @@ async def test_the_app_flags_a_race_run_beside_busy_programs(hogs):
         state = app.session.history[-1]
         assert state.disturbed and state.verdict.startswith("Figures disturbed:")
         assert "Figures disturbed" in str(app.screen.query_one(".verdict", Label).render())
+
+
+async def test_runs_typed_in_the_settings_repeat_the_race_and_show_in_the_results():
+    app = TuiconcApp(QUICK.with_changes(runners=("sequential", "threading")))
+    async with app.run_test(size=(120, 40)) as pilot:
+        box = app.screen.query_one("#input-repeat", Input)
+        app.set_focus(box)
+        box.value = "0"
+        await pilot.pause(0.2)
+        assert "repeat must be from 1" in problem(app, "repeat")
+        box.value = "3"
+        await pilot.pause(0.2)
+        assert not problem(app, "repeat") and app.session.config.repeat == 3
+        app.set_focus(None)
+        assert "3 runs" in str(app.screen.query_one("#status", Label).render())
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.session.history, timeout=120)
+        state = app.session.history[-1]
+        assert state.repeat == 3 and all(lane.runs == 3 for lane in state.lanes)
+        table = app.screen.query_one("#results", DataTable)
+        assert str(table.get_row_at(1)[0]) == "3 runs"
+        assert "range" in [str(column.label) for column in table.columns.values()]

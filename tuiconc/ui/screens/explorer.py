@@ -166,12 +166,17 @@ class ExplorerScreen(Screen):
             status = f"replay of a race recorded on {recording.machine.get('python', '?')}, at {speed:g}×"
         elif session.racing:
             status = f"racing {session.race.config.workload}"
+            if session.last_state is not None and session.last_state.repeat > 1:
+                status += f", {session.last_state.runs_label}"
         elif session.last_state is not None:
             status = f"last race {session.last_state.status}"
         busy = session.busy_warning()  # first, where a narrow terminal still shows it
+        physical = m.get("physical_cores")  # beside the CPUs where SMT makes them differ: a thread is not a core
+        cores = f" on {physical} cores" if physical and physical != m["usable_cpus"] else ""
+        runs = "1 run" if self.config.repeat == 1 else f"{self.config.repeat} runs"
         text = (f"≋ tuiconc · {busy + ' · ' if busy else ''}Python {m['python']} · "
-                f"GIL {'on' if m['gil_enabled'] else 'off'} · {m['usable_cpus']} usable CPUs · "
-                f"{self.config.start_method} · {self.config.mode} · {status}")
+                f"GIL {'on' if m['gil_enabled'] else 'off'} · {m['usable_cpus']} usable CPUs{cores} · "
+                f"{self.config.start_method} · {self.config.mode} · {runs} · {status}")
         label = self.query_one("#status", Label)
         set_text(label, text, layout=False)
         label.set_class(busy is not None, "-busy")
@@ -319,6 +324,8 @@ class ExplorerScreen(Screen):
             return
         self.session.stop(wait=False)  # a sweep measures alone
         config = self.session.race_config()
+        if config.repeat == 1:  # each point against its own round's baseline, medians fitted
+            config = config.with_changes(repeat=tunables.DEFAULT_SWEEP_REPEAT)
         others = [r for r in config.runners if r != "sequential"]
         runner = "multiprocessing" if "multiprocessing" in others or not others else others[0]
         self.app.push_screen(SweepScreen(config, runner, default_worker_counts(self.session.machine["usable_cpus"]),

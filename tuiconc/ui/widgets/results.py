@@ -80,9 +80,9 @@ class ResultsTable(DataTable):
         self.clear()
         for number in range(len(self.history), 0, -1):
             state = self.history[number - 1]
-            label = race_label(number, state, self.compact)
-            for lane in state.lanes:
+            labels = [race_label(number, state, self.compact), state.runs_label]  # "#3 isolated", "3 runs"
+            for row, lane in enumerate(state.lanes):
                 cells = lane_cells(lane)
-                self.add_row(label, *(Text(cells[column.key], justify="right" if column.numeric else "left")
-                                      for column in self.laid_out))
-                label = ""
+                self.add_row(labels[row] if row < len(labels) else "",
+                             *(Text(cells[column.key], justify="right" if column.numeric else "left")
+                               for column in self.laid_out))

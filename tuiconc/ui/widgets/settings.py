@@ -12,7 +12,7 @@ from tuiconc.engine.labs import LABS
 from tuiconc.ui.widgets.text import set_text
 from tuiconc.workloads import WORKLOADS
 
-FIELDS = (("size", "size"), ("workers", "workers"), ("latency_ms", "latency ms"))
+FIELDS = (("size", "size"), ("workers", "workers"), ("latency_ms", "latency ms"), ("repeat", "runs"))
 CHOICES = (("mode", "mode", "m"), ("start_method", "start method", "s"))  # changed by a key, not typed
 
 
