@@ -235,5 +235,9 @@ def test_tiny_tasks_cost_a_cluster_more_than_a_pool_and_batching_rescues_it():
     # A scheduler round trip per future against a pipe message per task: typically 5-20x apart.
     assert one_by_one.wall_s > pool.wall_s and batched.wall_s < one_by_one.wall_s / 2
     winner = next(lane for lane in state.lanes if lane.place == 1)
-    if winner.runner != "dask":  # the verdict says what distributing cost the fastest dask lane
+    if winner.runner != "dask" and not state.disturbed:  # the verdict says what distributing cost the dask lane
         assert "dask, batched futures took" in state.verdict and "the distribution overhead" in state.verdict
+    from tuiconc.engine.verdict import verdict
+
+    if winner.runner != "dask":  # disturbed or not, the sentence it would say names the overhead
+        assert "the distribution overhead" in verdict(state.lanes)

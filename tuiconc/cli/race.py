@@ -70,7 +70,7 @@ def dask_scheduler_from(args: argparse.Namespace) -> str | None:
     set for every shell must not break the races that have none."""
     if args.dask_scheduler is not None:
         return args.dask_scheduler
-    wants_dask = args.lab is None and "dask" in args.runners
+    wants_dask = args.lab is None and "dask" in (args.runners or tunables.DEFAULT_RUNNERS)
     return (os.environ.get(DASK_SCHEDULER_VARIABLE) or None) if wants_dask else None
 
 
