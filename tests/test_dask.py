@@ -19,6 +19,7 @@ from tuiconc import tunables
 from tuiconc.engine import spawn
 from tuiconc.engine.config import RaceConfig, lab_config, problems
 from tuiconc.engine.race import Race
+from tuiconc.engine.verdict import verdict
 
 from conftest import descendants, living, wait_until
 
@@ -237,7 +238,5 @@ def test_tiny_tasks_cost_a_cluster_more_than_a_pool_and_batching_rescues_it():
     winner = next(lane for lane in state.lanes if lane.place == 1)
     if winner.runner != "dask" and not state.disturbed:  # the verdict says what distributing cost the dask lane
         assert "dask, batched futures took" in state.verdict and "the distribution overhead" in state.verdict
-    from tuiconc.engine.verdict import verdict
-
     if winner.runner != "dask":  # disturbed or not, the sentence it would say names the overhead
         assert "the distribution overhead" in verdict(state.lanes)
