@@ -24,7 +24,7 @@ from browserkit import CHROMIUM, CHROMIUM_ARGS, Screen
 
 ROOT = Path(__file__).resolve().parent.parent
 DEADLINE_S = 120.0
-WATCHED = ("Workloads", "idle", "racing", "last race finished")
+WATCHED = ("Workloads", "idle", "racing", "last race finished", "Figures disturbed")
 
 
 def free_port() -> int:
@@ -68,6 +68,9 @@ def shoot(url: str, out: Path) -> None:
             wait_for(page, lambda: "racing" in screen.shown, "race")
             wait_for(page, lambda: "last race finished" in screen.shown, "finished race")
             page.wait_for_timeout(1500)  # the results and bars settle, xterm.js draws them
+            if "Figures disturbed" in screen.shown:  # a busy machine's figures are not ones to show people
+                raise SystemExit("browser_screenshot: not saved, other programs disturbed the race: "
+                                 "re-run on a quieter machine")
             out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(out))
             page.close()

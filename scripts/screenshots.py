@@ -35,6 +35,15 @@ async def until(pilot, predicate, timeout: float = 300) -> None:
     raise RuntimeError("the app did not get there in time")
 
 
+async def finished(pilot, timeout: float = 300) -> None:
+    """Until the race has finished; a race other programs disturbed is not one to show people."""
+    app = pilot.app
+    await until(pilot, lambda: app.session.history, timeout)
+    disturbed = app.session.history[-1].disturbed
+    if disturbed:
+        raise SystemExit(f"screenshots: not saved, the race was disturbed ({disturbed}): re-run on a quieter machine")
+
+
 async def shoot(app: TuiconcApp, name: str) -> None:
     app.save_screenshot(f"{name}.svg", OUT)
     print(f"screenshots/{name}.svg")
@@ -53,7 +62,7 @@ async def main() -> None:
         await pilot.press("c")
         await until(pilot, lambda: app.session.race is None)
         await pilot.press("m", "r")
-        await until(pilot, lambda: app.session.history)
+        await finished(pilot)
         await pilot.pause(0.5)
         await shoot(app, "cpu-race-finished")
         await pilot.press("q")
@@ -61,7 +70,7 @@ async def main() -> None:
     app = TuiconcApp(IO)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
-        await until(pilot, lambda: app.session.history)
+        await finished(pilot)
         await pilot.pause(0.5)
         await shoot(app, "io-race-finished")
         await pilot.press("e")
@@ -75,7 +84,7 @@ async def main() -> None:
     app = TuiconcApp(TIMELINE)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t", "r")
-        await until(pilot, lambda: app.session.history)
+        await finished(pilot)
         await pilot.press("z", "z", "z")  # whole race → 1 s → 200 ms → 50 ms
         await pilot.pause(0.5)
         await shoot(app, "timeline-threads-vs-processes")
@@ -84,7 +93,7 @@ async def main() -> None:
     app = TuiconcApp(talk=load_talk())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "r")
-        await until(pilot, lambda: app.session.history, timeout=120)
+        await finished(pilot, timeout=120)
         await pilot.pause(0.5)
         await shoot(app, "talk")
         await pilot.press("q")
