@@ -34,6 +34,7 @@ class Sample:
     cores: list[float] = field(default_factory=list)  # percent per usable CPU
     history: list[list[float]] = field(default_factory=list)
     trees: dict[int, TreeSample] = field(default_factory=dict)
+    core_lanes: dict[int, int] = field(default_factory=dict)  # CPU id → root PID of the lane running on it
 
     @property
     def total_percent(self) -> float:
@@ -78,6 +79,59 @@ def _tree_cpu_and_rss(root: psutil.Process, children: dict[int, list[int]] | Non
     return cpu, rss
 
 
+class CoreOwners:
+    """Which lane runs on which core: each busy process of a lane's tree, placed by psutil's cpu_num().
+
+    cpu_num() is the CPU a process last ran on, so only processes busy since the last reading count;
+    a core two lanes shared goes to the busier. A lane's threads are one process: four GIL-bound threads
+    show as one core's worth, which is the point. The trees are re-listed once a second, not every sample.
+    """
+
+    BUSY_CORES = 0.2  # a process using less than this since the last reading is waiting, not running
+    RELIST_EVERY = 4
+
+    def __init__(self):
+        self._trees: dict[int, list[psutil.Process]] = {}
+        self._last: dict[int, tuple[float, float]] = {}  # pid → (CPU seconds, when)
+        self._readings = 0
+
+    def read(self, roots: dict[int, psutil.Process]) -> dict[int, int]:
+        self._readings += 1
+        relist = self._readings % self.RELIST_EVERY == 1
+        owners: dict[int, tuple[float, int]] = {}  # cpu → (cores, root pid)
+        for pid, root in roots.items():
+            if relist or pid not in self._trees:
+                try:
+                    self._trees[pid] = [root, *root.children(recursive=True)]
+                except psutil.Error:
+                    self._trees[pid] = [root]
+            for process in self._trees[pid]:
+                busy = self._busy_cpu(process)
+                if busy is not None and busy[0] > owners.get(busy[1], (0.0, 0))[0]:
+                    owners[busy[1]] = (busy[0], pid)
+        for gone in set(self._trees) - set(roots):
+            del self._trees[gone]
+        if relist:  # forget processes that ended
+            alive = {process.pid for tree in self._trees.values() for process in tree}
+            self._last = {pid: last for pid, last in self._last.items() if pid in alive}
+        return {cpu: pid for cpu, (_, pid) in owners.items()}
+
+    def _busy_cpu(self, process: psutil.Process) -> tuple[float, int] | None:
+        """(cores used since the last reading, the CPU it is on) for a busy process; None otherwise."""
+        try:
+            with process.oneshot():
+                times, cpu = process.cpu_times(), process.cpu_num()
+        except psutil.Error:
+            return None
+        now, used = time.monotonic(), times.user + times.system
+        last = self._last.get(process.pid)
+        self._last[process.pid] = (used, now)
+        if last is None or now <= last[1]:
+            return None
+        cores = (used - last[0]) / (now - last[1])
+        return (cores, cpu) if cores >= self.BUSY_CORES else None
+
+
 class SamplerLike(Protocol):
     """What the front ends read cores from: this machine's sampler, a replay's, or a test's fixed one."""
 
@@ -95,6 +149,7 @@ class Sampler:
         self._history = [collections.deque([0.0] * history, maxlen=history) for _ in self.cpu_ids]
         self._cores = [0.0] * len(self.cpu_ids)
         self._trees: dict[int, TreeSample] = {}
+        self._owners, self._core_lanes = CoreOwners(), {}
         self._roots: dict[int, psutil.Process] = {}
         self._last: dict[int, tuple[float, float]] = {}
         self._lock = threading.Lock()
@@ -141,6 +196,7 @@ class Sampler:
                 cores=list(self._cores),
                 history=[list(h) for h in self._history],
                 trees={pid: TreeSample(**vars(t)) for pid, t in self._trees.items()},
+                core_lanes=dict(self._core_lanes),
             )
 
     def _sample_tree(self, pid: int, root: psutil.Process, children: dict[int, list[int]] | None = None) -> None:
@@ -170,3 +226,6 @@ class Sampler:
             children = children_map() if len(roots) > 1 else None
             for pid, root in roots:
                 self._sample_tree(pid, root, children)
+            core_lanes = self._owners.read(dict(roots))
+            with self._lock:
+                self._core_lanes = core_lanes
