@@ -4,8 +4,10 @@
 PROGRESS_HZ = 30
 # The one psutil sampler: per-core and per-lane CPU, memory.
 SAMPLE_HZ = 4
-# The app redraws the lanes this often; the cores pane follows the sampler.
+# The app's one UI tick: lanes redraw this often; the cores pane at each new sample.
 REFRESH_HZ = 8
+# With no race, the cores pane redraws this often (a divisor of REFRESH_HZ): half the cost.
+IDLE_CORES_HZ = 2
 # Samples of history kept per core for the sparklines.
 CORE_HISTORY = 60
 # Lanes run at lower priority than the front end so the UI never starves.

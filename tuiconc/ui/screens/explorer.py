@@ -1,7 +1,8 @@
 """The main screen: pick a workload, set it up from the keyboard, race, read the results.
 
-It measures nothing itself: a timer pulls the session's latest race state and the sampler's
-latest reading a few times a second, and the widgets draw them.
+It measures nothing itself: one timer (`tick`) pulls the session's latest race state and the
+sampler's latest reading a few times a second, and the widgets draw what changed. One timer,
+not one per pane, so a frame gathers every change and the screen is composited once a tick.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class ExplorerScreen(Screen):
         self.session = session
         self.texts: dict[str, str] = {}  # what was typed into a setting box that is not a number
         self.results_shown = 0  # how many of the session's finished races the results table holds
-        self.cores_ticks = 0
+        self.ticks = 0
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -90,8 +91,7 @@ class ExplorerScreen(Screen):
         self.query_one("#timeline-pane").border_title = "Worker timeline"
         await self.refresh_lanes()
         self.show_settings()
-        self.set_interval(1 / tunables.REFRESH_HZ, self.draw_race)
-        self.set_interval(1 / tunables.SAMPLE_HZ, self.refresh_cores)
+        self.set_interval(1 / tunables.REFRESH_HZ, self.tick)
         self.draw_cores()
         self.check_size(*self.app.size)
         if self.session.replaying is not None:
@@ -153,7 +153,14 @@ class ExplorerScreen(Screen):
         await pane.set_lanes(self.session.lane_names())
         pane.show(self.session.last_state, self.session.shown_enabled())
 
-    # -- the timers --------------------------------------------------------------------------
+    # -- the one timer -----------------------------------------------------------------------
+    def tick(self) -> None:
+        self.ticks += 1
+        racing = self.session.race is not None
+        self.draw_race()
+        if racing or self.ticks % (tunables.REFRESH_HZ // tunables.IDLE_CORES_HZ) == 0:
+            self.draw_cores()  # a no-op unless the sampler has read the cores since the last draw
+
     def draw_race(self) -> None:
         session = self.session
         racing = session.race is not None
@@ -181,16 +188,10 @@ class ExplorerScreen(Screen):
                                           live=race is not None and not race.done,
                                           together=race is not None and race.config.mode == "together")
 
-    def refresh_cores(self) -> None:
-        self.cores_ticks += 1
-        if self.session.race is None and self.cores_ticks % 2:
-            return  # idle: half the rate is plenty, and half the cost
-        self.draw_cores()
-
     def draw_cores(self) -> None:
         session = self.session
         lanes = session.last_state.lanes if session.last_state and session.race else []
-        self.query_one(CoresView).show(session.cores_sampler().snapshot(), lanes)
+        self.query_one(CoresView).show(session.cores_sampler().snapshot(), self.query_one(RacePane).marks(lanes))
 
     # -- actions -----------------------------------------------------------------------------
     def action_race(self) -> None:

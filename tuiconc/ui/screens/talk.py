@@ -126,7 +126,8 @@ class TalkScreen(Screen):
         self.session.poll()  # a finished scene joins the session's results, as on the main screen
         sampler = self.race.sampler if self.race is not None else self.session.sampler
         state = self.race.snapshot() if self.race is not None else None
-        self.query_one(CoresView).show(sampler.snapshot(), state.lanes if state and not self.race.done else [])
+        lanes = state.lanes if state and not self.race.done else []
+        self.query_one(CoresView).show(sampler.snapshot(), self.query_one(RacePane).marks(lanes))
         if state is None:
             return
         self.query_one(RacePane).show(state, {lane.name for lane in state.lanes})
