@@ -7,6 +7,7 @@ new layout happens only when the number of lines changes (a lane's line comes or
 from __future__ import annotations
 
 from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tuiconc.engine.sampler import Sample
@@ -25,33 +26,43 @@ class CoresView(Widget):
         self.sample: Sample | None = None
         self.marks: dict[int, LaneMark] = {}
         self._shown: tuple | None = None
-        self._text = Text()
+        self._grid: tuple[tuple, Text] | None = None  # (readings, width, rows, theme), the text drawn for them
+        self._strips: tuple[Text, list[Strip]] | None = None  # that text as strips, drawn as they are (Line API)
 
     def show(self, sample: Sample, marks: dict[int, LaneMark]) -> None:
         shown = (sample.cores, sample.core_lanes, marks)
         if shown == self._shown:
             return  # the sampler has not read the cores since the last draw
+        lines = self.grid(self.size.width).plain.count("\n") if self.sample is not None else -1
         self._shown, self.sample, self.marks = shown, sample, marks
         self.border_subtitle = f"{len(sample.cores)} CPUs {sample.total_percent:3.0f}%"
-        self._draw()
+        self.refresh(layout=self.grid(self.size.width).plain.count("\n") != lines)
 
-    def _draw(self) -> None:
-        lines = self._text.plain.count("\n")
-        self._text = self._grid()
-        self.refresh(layout=self._text.plain.count("\n") != lines)
+    def rows(self) -> int:
+        if self.styles.height is not None and self.styles.height.is_auto:
+            return AUTO_ROWS
+        return max(1, self.size.height)
 
-    def _grid(self) -> Text:
+    def grid(self, width: int) -> Text:
         if self.sample is None:
             return Text()
-        auto = self.styles.height is not None and self.styles.height.is_auto
-        rows = AUTO_ROWS if auto else max(1, self.size.height)
-        theme = self.app.current_theme
-        levels = Levels(low=theme.success or "green", middle=theme.warning or "yellow", high=theme.error or "red")
-        return cores_grid(self.sample, self.marks, max(1, self.size.width or 40), rows, levels,
-                          legend=list(self.marks.values()))
+        key = (self._shown, width, self.rows(), self.app.theme)
+        if self._grid is None or self._grid[0] != key:
+            theme = self.app.current_theme
+            levels = Levels(low=theme.success or "green", middle=theme.warning or "yellow", high=theme.error or "red")
+            self._grid = key, cores_grid(self.sample, self.marks, max(1, width), self.rows(), levels,
+                                         legend=list(self.marks.values()))
+        return self._grid[1]
 
-    def render(self) -> Text:
-        return self._text
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self.grid(width).plain.split("\n")) if self.sample is not None else 0
 
-    def on_resize(self) -> None:
-        self._draw()
+    def render_line(self, y: int) -> Strip:
+        width, style = self.size.width, self.rich_style
+        grid = self.grid(width)
+        if self._strips is None or self._strips[0] is not grid:
+            lines = grid.split("\n") if grid.plain else []
+            self._strips = grid, [Strip(line.render(self.app.console)).crop_extend(0, width, style)
+                                  .apply_style(style) for line in lines]
+        strips = self._strips[1]
+        return strips[y] if y < len(strips) else Strip.blank(width, style)
