@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from tuiconc.engine.config import RaceConfig, problems
-from tuiconc.engine.export import save as save_results
 from tuiconc.engine.race import Race, RaceHandle, RaceState, available_runners
 from tuiconc.engine.recording import Recording
 from tuiconc.engine.replay import ReplayRace, config_from_recording
@@ -117,6 +116,8 @@ class RaceSession:
     # -- saving ------------------------------------------------------------------------------
     def export(self, folder: str) -> str:
         """The history as JSON, CSV and Markdown, and the last finished race as a recording; what was saved."""
+        from tuiconc.engine.export import save as save_results  # imported when first used: start-up stays short
+
         stem = Path(folder) / RESULTS_STEM
         for extension in RESULTS_FORMATS:
             save_results(self.history, str(stem) + extension)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -17,13 +17,14 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from tuiconc.engine.config import RaceConfig
-from tuiconc.engine.recording import Recording
 from tuiconc.engine.session import RaceSession
-from tuiconc.teach.talk import Talk
 from tuiconc.ui.screens.explorer import ExplorerScreen
-from tuiconc.ui.screens.help import HelpScreen
-from tuiconc.ui.screens.prompt import PromptScreen, check_folder
-from tuiconc.ui.screens.talk import TalkScreen
+
+if TYPE_CHECKING:
+    from tuiconc.engine.recording import Recording
+    from tuiconc.teach.talk import Talk
+
+# The other screens are imported when first shown, so the first frame comes sooner.
 
 HIGH_CONTRAST = Theme(name="high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ff9f00",
                       foreground="#ffffff", background="#000000", surface="#000000", panel="#1a1a1a",
@@ -57,17 +58,23 @@ class TuiconcApp(App):
             loop.add_signal_handler(signum, self.on_terminate_signal, signum)
         self.session.sampler.start()
         if self.talk is not None:
+            from tuiconc.ui.screens.talk import TalkScreen
+
             self.theme = HIGH_CONTRAST.name
             self.push_screen(TalkScreen(self.session, self.talk))
 
     # -- the keys of every screen -------------------------------------------------------------
     def action_help(self) -> None:
+        from tuiconc.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_contrast(self) -> None:
         self.theme = "textual-dark" if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
 
     def action_screenshot_to(self) -> None:
+        from tuiconc.ui.screens.prompt import PromptScreen, check_folder
+
         def save(folder: str | None) -> None:
             if folder:
                 path = self.save_screenshot(path=folder)

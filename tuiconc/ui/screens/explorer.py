@@ -21,9 +21,6 @@ from tuiconc.engine.session import RaceSession
 from tuiconc.engine.sweep import default_worker_counts
 from tuiconc.machine import start_methods
 from tuiconc.runners import RUNNERS
-from tuiconc.ui.screens.explain import ExplainScreen
-from tuiconc.ui.screens.prompt import PromptScreen, check_folder
-from tuiconc.ui.screens.sweep import SweepScreen
 from tuiconc.ui.widgets.cores import CoresView
 from tuiconc.ui.widgets.picker import LAB_PREFIX, WorkloadPicker, choices
 from tuiconc.ui.widgets.race_pane import RacePane
@@ -259,6 +256,8 @@ class ExplorerScreen(Screen):
         self.notify(f"Timeline: {shown}", timeout=2)
 
     def action_explain(self) -> None:
+        from tuiconc.ui.screens.explain import ExplainScreen  # imported when first shown: start-up stays short
+
         self.app.push_screen(ExplainScreen(self.session.history), self.race_lesson)
 
     async def race_lesson(self, config: RaceConfig | None) -> None:
@@ -275,6 +274,8 @@ class ExplorerScreen(Screen):
         if self.config.lab:
             self.notify("Pick a workload to sweep: a lab's lanes are fixed.", severity="warning")
             return
+        from tuiconc.ui.screens.sweep import SweepScreen  # imported when first shown: start-up stays short
+
         self.session.stop(wait=False)  # a sweep measures alone
         config = self.session.race_config()
         others = [r for r in config.runners if r != "sequential"]
@@ -286,6 +287,7 @@ class ExplorerScreen(Screen):
         if not self.session.history:
             self.notify("No finished race to save yet: press r to race.", severity="warning")
             return
+        from tuiconc.ui.screens.prompt import PromptScreen, check_folder
 
         def save(folder: str | None) -> None:
             if folder:
