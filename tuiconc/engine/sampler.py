@@ -79,6 +79,21 @@ def _tree_cpu_and_rss(root: psutil.Process, children: dict[int, list[int]] | Non
     return cpu, rss
 
 
+def _descendant_pids(pid: int, children: dict[int, list[int]]) -> list[int]:
+    found, stack = [], list(children.get(pid, ()))
+    while stack:
+        found.append(stack.pop())
+        stack.extend(children.get(found[-1], ()))
+    return found
+
+
+def _process(pid: int) -> psutil.Process | None:
+    try:
+        return psutil.Process(pid)
+    except psutil.Error:
+        return None
+
+
 class CoreOwners:
     """Which lane runs on which core: each busy process of a lane's tree, placed by psutil's cpu_num().
 
@@ -95,24 +110,28 @@ class CoreOwners:
         self._last: dict[int, tuple[float, float]] = {}  # pid → (CPU seconds, when)
         self._readings = 0
 
-    def read(self, roots: dict[int, psutil.Process]) -> dict[int, int]:
+    def read(self, roots: dict[int, psutil.Process], children: dict[int, list[int]] | None = None) -> dict[int, int]:
+        """CPU id → root PID; `children` (every process's children, if the caller listed them) saves a listing."""
         self._readings += 1
         relist = self._readings % self.RELIST_EVERY == 1
         owners: dict[int, tuple[float, int]] = {}  # cpu → (cores, root pid)
         for pid, root in roots.items():
-            if relist or pid not in self._trees:
+            if children is not None:
+                known = {process.pid: process for process in self._trees.get(pid, ())}
+                self._trees[pid] = [root, *(known.get(p) or _process(p) for p in _descendant_pids(pid, children))]
+            elif relist or pid not in self._trees:
                 try:
                     self._trees[pid] = [root, *root.children(recursive=True)]
                 except psutil.Error:
                     self._trees[pid] = [root]
             for process in self._trees[pid]:
-                busy = self._busy_cpu(process)
+                busy = self._busy_cpu(process) if process is not None else None
                 if busy is not None and busy[0] > owners.get(busy[1], (0.0, 0))[0]:
                     owners[busy[1]] = (busy[0], pid)
         for gone in set(self._trees) - set(roots):
             del self._trees[gone]
         if relist:  # forget processes that ended
-            alive = {process.pid for tree in self._trees.values() for process in tree}
+            alive = {process.pid for tree in self._trees.values() for process in tree if process is not None}
             self._last = {pid: last for pid, last in self._last.items() if pid in alive}
         return {cpu: pid for cpu, (_, pid) in owners.items()}
 
@@ -226,6 +245,6 @@ class Sampler:
             children = children_map() if len(roots) > 1 else None
             for pid, root in roots:
                 self._sample_tree(pid, root, children)
-            core_lanes = self._owners.read(dict(roots))
+            core_lanes = self._owners.read(dict(roots), children)
             with self._lock:
                 self._core_lanes = core_lanes

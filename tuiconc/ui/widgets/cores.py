@@ -30,7 +30,7 @@ class CoresView(Widget):
         self._strips: tuple[Text, list[Strip]] | None = None  # that text as strips, drawn as they are (Line API)
 
     def show(self, sample: Sample, marks: dict[int, LaneMark]) -> None:
-        shown = (sample.cores, sample.core_lanes, marks)
+        shown = (sample.cores, sample.history, sample.core_lanes, marks)
         if shown == self._shown:
             return  # the sampler has not read the cores since the last draw
         lines = self.grid(self.size.width).plain.count("\n") if self.sample is not None else -1

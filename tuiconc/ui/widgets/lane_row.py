@@ -24,7 +24,8 @@ class LaneRow(Widget):
         self.key, self.lane_name, self.colour = key, name, colour
         self.name_width = len(name)  # the pane sets its longest name, so the bars line up
         self.line = LaneLine.of(key, name, None, True)
-        self._strip: tuple[tuple, Strip] | None = None  # (what it drew, at which width and theme), the strip
+        self._strip: tuple[tuple, Strip] | None = None
+        self._base = None  # (theme, its rich style)  # (what it drew, at which width and theme), the strip
 
     def show(self, lane: LaneState | None, enabled: bool) -> None:
         """Draw a lane's state; None means it is not in the current race."""
@@ -36,14 +37,21 @@ class LaneRow(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        base = self.base_style()
         if y:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         key = (self.line, width, self.name_width, self.app.theme)
         if self._strip is None or self._strip[0] != key:
             text = self.line.render(width, self.name_width, self.colour, self._styles())
-            text.stylize_before(self.rich_style)
-            self._strip = key, Strip(text.render(self.app.console)).crop_extend(0, width, self.rich_style)
+            text.stylize_before(base)
+            self._strip = key, Strip(text.render(self.app.console)).crop_extend(0, width, base)
         return self._strip[1]
+
+    def base_style(self):
+        """The row's background, from the CSS: computing it walks up the DOM, so once per theme, not per frame."""
+        if self._base is None or self._base[0] != self.app.theme:
+            self._base = self.app.theme, self.rich_style
+        return self._base[1]
 
     def _styles(self) -> LineStyles:
         theme = self.app.current_theme
