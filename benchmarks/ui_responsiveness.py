@@ -4,7 +4,7 @@
 
 Frames are timed where a terminal sees them: Textual wraps each frame in synchronized-output
 sequences (ESC[?2026h … ESC[?2026l, textual/app.py App._display → _begin_update/_end_update),
-and each frame's end is its timestamp. The app redraws from timers (lanes 8 Hz, cores 4 Hz),
+and each frame's end is its timestamp. The app redraws from one 8 Hz tick (cores at each 4 Hz sample),
 so the frame gaps follow those timers; a starved UI shows as longer gaps.
 
 Key to screen: `m` toggles the mode, which the settings panel shows ("mode  together (m)"):

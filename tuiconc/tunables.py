@@ -7,8 +7,10 @@ SAMPLE_HZ = 4
 # "The machine is busy" looks back this far: other programs' CPU over the last RECENT_S seconds.
 RECENT_S = 2.0
 BUSY_MACHINE_CORES = 0.5  # other programs above this many cores: the status line warns before a race
-# The app redraws the lanes this often; the cores pane follows the sampler.
+# The app's one UI tick: lanes redraw this often; the cores pane at each new sample.
 REFRESH_HZ = 8
+# With no race, the cores pane redraws this often (a divisor of REFRESH_HZ): half the cost.
+IDLE_CORES_HZ = 2
 # Samples of history kept per core for the sparklines.
 CORE_HISTORY = 60
 # Lanes compete for the CPU as the user's own programs would: at the front end's priority, in its

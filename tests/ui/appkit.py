@@ -18,8 +18,9 @@ MACHINE = {"python": "3.11.7", "implementation": "CPython", "gil_enabled": True,
 class FixedSampler:
     """The sampler's interface with set readings, so a snapshot doesn't depend on this machine's load."""
 
-    def __init__(self, cores=(23.0, 61.0)):
+    def __init__(self, cores=(23.0, 61.0), core_lanes: dict[int, int] | None = None):
         self.cores = list(cores)
+        self.core_lanes = dict(core_lanes or {})
 
     def start(self):
         return self
@@ -29,7 +30,13 @@ class FixedSampler:
 
     def snapshot(self) -> Sample:
         history = [[(value * (i % 7)) / 6 for i in range(30)] for value in self.cores]
-        return Sample(cpu_ids=list(range(len(self.cores))), cores=list(self.cores), history=history)
+        return Sample(cpu_ids=list(range(len(self.cores))), cores=list(self.cores), history=history,
+                      core_lanes=dict(self.core_lanes))
+
+
+def many_cores(count: int) -> list[float]:
+    """Fixed, varied readings for `count` cores: idle, light, busy and full ones."""
+    return [float((i * 37) % 101) for i in range(count)]
 
 
 def recording(name: str):

@@ -15,7 +15,7 @@ from tuiconc.ui.app import TuiconcApp
 from tuiconc.ui.screens.explain import ExplainScreen
 from tuiconc.ui.screens.help import HelpScreen
 from tuiconc.ui.screens.prompt import PromptScreen
-from tuiconc.ui.widgets.lane import LaneView
+from tuiconc.ui.widgets.race_pane import RacePane
 from tuiconc.ui.widgets.picker import choices
 
 from conftest import descendants
@@ -105,7 +105,7 @@ async def test_next_and_previous_workload():
             if app.session.config.lab:
                 break
             await pilot.press("n")
-        assert app.session.config.lab and app.screen.query(LaneView)
+        assert app.session.config.lab and app.screen.query_one(RacePane).names == app.session.lane_names()
 
 
 async def test_number_keys_toggle_lanes_and_a_race_leaves_them_out():
@@ -114,7 +114,7 @@ async def test_number_keys_toggle_lanes_and_a_race_leaves_them_out():
         names = app.session.lane_names()
         await pilot.press("2")
         assert names[1] not in app.session.enabled
-        assert app.screen.query_one("#lane-1", LaneView).has_class("-off")
+        assert not app.screen.query_one(RacePane).enabled(names[1])
         await pilot.press("2")
         assert names[1] in app.session.enabled
         for index in range(len(names)):

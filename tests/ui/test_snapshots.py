@@ -16,7 +16,7 @@ from tuiconc.teach.talk import load_talk
 from tuiconc.ui.app import TuiconcApp
 from tuiconc.ui.screens.talk import TalkScreen
 
-from appkit import MACHINE, FixedSampler, FrozenReplay, recording, wait_for
+from appkit import MACHINE, FixedSampler, FrozenReplay, many_cores, recording, wait_for
 
 SIZES = [(80, 24), (120, 40)]
 IDS = ["80x24", "120x40"]
@@ -98,3 +98,12 @@ def test_talk_notes(snap_compare):
 def test_too_small(snap_compare):
     app = TuiconcApp(RaceConfig(), sampler=FixedSampler(), machine=MACHINE)
     assert snap_compare(app, terminal_size=(70, 20))
+
+
+@pytest.mark.parametrize("count", [2, 8, 16, 64, 128])
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_cores(snap_compare, size, count):
+    """The cores pane fits from 2 to 128 cores at both sizes: figures where they fit, blocks where not."""
+    app = TuiconcApp(RaceConfig(), sampler=FixedSampler(many_cores(count)),
+                     machine={**MACHINE, "usable_cpus": count, "logical_cpus": count})
+    assert snap_compare(app, terminal_size=size)

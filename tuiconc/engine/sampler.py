@@ -51,6 +51,7 @@ class Sample:
     history: list[list[float]] = field(default_factory=list)
     trees: dict[int, TreeSample] = field(default_factory=dict)
     others_cores: float = 0.0  # other programs' CPU, in cores, over the last few seconds (RECENT_S)
+    core_lanes: dict[int, int] = field(default_factory=dict)  # CPU id → root PID of the lane running on it
 
     @property
     def total_percent(self) -> float:
@@ -123,6 +124,78 @@ def busy_cpu_seconds(times) -> float:
     return sum(times) - times.idle - getattr(times, "iowait", 0.0)
 
 
+def _descendant_pids(pid: int, children: dict[int, list[int]]) -> list[int]:
+    found, stack = [], list(children.get(pid, ()))
+    while stack:
+        found.append(stack.pop())
+        stack.extend(children.get(found[-1], ()))
+    return found
+
+
+def _process(pid: int) -> psutil.Process | None:
+    try:
+        return psutil.Process(pid)
+    except psutil.Error:
+        return None
+
+
+class CoreOwners:
+    """Which lane runs on which core: each busy process of a lane's tree, placed by psutil's cpu_num().
+
+    cpu_num() is the CPU a process last ran on, so only processes busy since the last reading count;
+    a core two lanes shared goes to the busier. A lane's threads are one process: four GIL-bound threads
+    show as one core's worth, which is the point. The trees are re-listed once a second, not every sample.
+    """
+
+    BUSY_CORES = 0.2  # a process using less than this since the last reading is waiting, not running
+    RELIST_EVERY = 4
+
+    def __init__(self):
+        self._trees: dict[int, list[psutil.Process]] = {}
+        self._last: dict[int, tuple[float, float]] = {}  # pid → (CPU seconds, when)
+        self._readings = 0
+
+    def read(self, roots: dict[int, psutil.Process], children: dict[int, list[int]] | None = None) -> dict[int, int]:
+        """CPU id → root PID; `children` (every process's children, if the caller listed them) saves a listing."""
+        self._readings += 1
+        relist = self._readings % self.RELIST_EVERY == 1
+        owners: dict[int, tuple[float, int]] = {}  # cpu → (cores, root pid)
+        for pid, root in roots.items():
+            if children is not None:
+                known = {process.pid: process for process in self._trees.get(pid, ())}
+                self._trees[pid] = [root, *(known.get(p) or _process(p) for p in _descendant_pids(pid, children))]
+            elif relist or pid not in self._trees:
+                try:
+                    self._trees[pid] = [root, *root.children(recursive=True)]
+                except psutil.Error:
+                    self._trees[pid] = [root]
+            for process in self._trees[pid]:
+                busy = self._busy_cpu(process) if process is not None else None
+                if busy is not None and busy[0] > owners.get(busy[1], (0.0, 0))[0]:
+                    owners[busy[1]] = (busy[0], pid)
+        for gone in set(self._trees) - set(roots):
+            del self._trees[gone]
+        if relist:  # forget processes that ended
+            alive = {process.pid for tree in self._trees.values() for process in tree if process is not None}
+            self._last = {pid: last for pid, last in self._last.items() if pid in alive}
+        return {cpu: pid for cpu, (_, pid) in owners.items()}
+
+    def _busy_cpu(self, process: psutil.Process) -> tuple[float, int] | None:
+        """(cores used since the last reading, the CPU it is on) for a busy process; None otherwise."""
+        try:
+            with process.oneshot():
+                times, cpu = process.cpu_times(), process.cpu_num()
+        except psutil.Error:
+            return None
+        now, used = time.monotonic(), times.user + times.system
+        last = self._last.get(process.pid)
+        self._last[process.pid] = (used, now)
+        if last is None or now <= last[1]:
+            return None
+        cores = (used - last[0]) / (now - last[1])
+        return (cores, cpu) if cores >= self.BUSY_CORES else None
+
+
 class SamplerLike(Protocol):
     """What the front ends read cores from: this machine's sampler, a replay's, or a test's fixed one."""
 
@@ -145,6 +218,7 @@ class Sampler:
         self._history = [collections.deque([0.0] * history, maxlen=history) for _ in self.cpu_ids]
         self._cores = [0.0] * len(self.cpu_ids)
         self._trees: dict[int, TreeSample] = {}
+        self._owners, self._core_lanes = CoreOwners(), {}
         self._roots: dict[int, psutil.Process] = {}
         self._last: dict[int, tuple[float, float]] = {}
         self._waits: dict[int, dict[tuple[int, int], float]] = {}  # per root: last wait seen per thread
@@ -228,6 +302,7 @@ class Sampler:
                 history=[list(h) for h in self._history],
                 trees={pid: TreeSample(**vars(t)) for pid, t in self._trees.items()},
                 others_cores=sum(cpu for _, cpu in self._recent) / recent_s if recent_s else 0.0,
+                core_lanes=dict(self._core_lanes),
             )
 
     # -- the sampling thread -------------------------------------------------------------------
@@ -305,3 +380,6 @@ class Sampler:
                 self._recent.append((elapsed, others_used))
                 while sum(seconds for seconds, _ in self._recent) - self._recent[0][0] >= tunables.RECENT_S:
                     self._recent.popleft()
+            core_lanes = self._owners.read(dict(roots), children)
+            with self._lock:
+                self._core_lanes = core_lanes

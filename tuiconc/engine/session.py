@@ -11,7 +11,6 @@ from pathlib import Path
 
 from tuiconc import tunables
 from tuiconc.engine.config import RaceConfig, problems
-from tuiconc.engine.export import save as save_results
 from tuiconc.engine.race import Race, RaceHandle, RaceState, available_runners
 from tuiconc.engine.recording import Recording
 from tuiconc.engine.outputs import check_outputs
@@ -142,6 +141,8 @@ class RaceSession:
         """The history as JSON, CSV and Markdown, and the last finished race as a recording; what was saved.
 
         Each file is written whole or not at all; OutputError names the first that could not be."""
+        from tuiconc.engine.export import save as save_results  # imported when first used: start-up stays short
+
         stem = Path(folder) / RESULTS_STEM
         for extension in RESULTS_FORMATS:
             save_results(self.history, str(stem) + extension)

@@ -10,7 +10,7 @@ import asyncio
 import datetime
 import os
 import signal
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -19,14 +19,15 @@ from textual.theme import Theme
 
 from tuiconc.engine.config import RaceConfig
 from tuiconc.engine.outputs import OutputError, check_output, write_atomically
-from tuiconc.engine.recording import Recording
 from tuiconc.engine.session import RaceSession
-from tuiconc.teach.talk import Talk
 from tuiconc.ui.screens.explorer import ExplorerScreen
 from tuiconc.ui.keys import key_table
-from tuiconc.ui.screens.help import HelpScreen
-from tuiconc.ui.screens.prompt import PromptScreen, check_folder
-from tuiconc.ui.screens.talk import TalkScreen
+
+if TYPE_CHECKING:
+    from tuiconc.engine.recording import Recording
+    from tuiconc.teach.talk import Talk
+
+# The other screens are imported when first shown, so the first frame comes sooner.
 
 HIGH_CONTRAST = Theme(name="high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ff9f00",
                       foreground="#ffffff", background="#000000", surface="#000000", panel="#1a1a1a",
@@ -60,6 +61,8 @@ class TuiconcApp(App):
             loop.add_signal_handler(signum, self.on_terminate_signal, signum)
         self.session.sampler.start()
         if self.talk is not None:
+            from tuiconc.ui.screens.talk import TalkScreen
+
             self.theme = HIGH_CONTRAST.name
             self.push_screen(TalkScreen(self.session, self.talk))
 
@@ -70,12 +73,16 @@ class TuiconcApp(App):
         return key_table([*ExplorerScreen.BINDINGS, *cls.BINDINGS])
 
     def action_help(self) -> None:
+        from tuiconc.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.key_table()))
 
     def action_contrast(self) -> None:
         self.theme = "textual-dark" if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
 
     def action_screenshot_to(self) -> None:
+        from tuiconc.ui.screens.prompt import PromptScreen, check_folder
+
         name = f"tuiconc_{datetime.datetime.now():%Y-%m-%dT%H_%M_%S}.svg"  # named now: the prompt checks this file
 
         def save(folder: str | None) -> None:

@@ -1,7 +1,8 @@
 """The main screen: pick a workload, set it up from the keyboard, race, read the results.
 
-It measures nothing itself: a timer pulls the session's latest race state and the sampler's
-latest reading a few times a second, and the widgets draw them.
+It measures nothing itself: one timer (`tick`) pulls the session's latest race state and the
+sampler's latest reading a few times a second, and the widgets draw what changed. One timer,
+not one per pane, so a frame gathers every change and the screen is composited once a tick.
 """
 
 from __future__ import annotations
@@ -21,9 +22,6 @@ from tuiconc.engine.session import RaceSession
 from tuiconc.engine.sweep import default_worker_counts
 from tuiconc.machine import start_methods
 from tuiconc.runners import RUNNERS
-from tuiconc.ui.screens.explain import ExplainScreen
-from tuiconc.ui.screens.prompt import PromptScreen, check_folder
-from tuiconc.ui.screens.sweep import SweepScreen
 from tuiconc.ui.widgets.cores import CoresView
 from tuiconc.ui.widgets.picker import LAB_PREFIX, WorkloadPicker, choices
 from tuiconc.ui.widgets.race_pane import RacePane
@@ -89,7 +87,7 @@ class ExplorerScreen(Screen):
         self.session = session
         self.texts: dict[str, str] = {}  # what was typed into a setting box that is not a number
         self.results_shown = 0  # how many of the session's finished races the results table holds
-        self.cores_ticks = 0
+        self.ticks = 0
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -116,8 +114,7 @@ class ExplorerScreen(Screen):
         self.query_one("#timeline-pane").border_title = "Worker timeline"
         await self.refresh_lanes()
         self.show_settings()
-        self.set_interval(1 / tunables.REFRESH_HZ, self.draw_race)
-        self.set_interval(1 / tunables.SAMPLE_HZ, self.refresh_cores)
+        self.set_interval(1 / tunables.REFRESH_HZ, self.tick)
         self.draw_cores()
         self.check_size(*self.app.size)
         if self.session.replaying is not None:
@@ -197,8 +194,18 @@ class ExplorerScreen(Screen):
         """A narrow race pane shows only the lanes that race; its border says how to add the others."""
         note = off_lanes_note(self.session.lane_names(), self.session.shown_enabled()) if compact else ""
         self.query_one("#race").border_subtitle = note
+        self.query_one(RacePane).show_only_enabled(compact)
 
-    # -- the timers --------------------------------------------------------------------------
+    # -- the one timer -----------------------------------------------------------------------
+    def tick(self) -> None:
+        self.ticks += 1
+        racing = self.session.race is not None
+        self.draw_race()
+        if racing or self.ticks % (tunables.REFRESH_HZ // tunables.IDLE_CORES_HZ) == 0:
+            self.draw_cores()  # a no-op unless the sampler has read the cores since the last draw
+            if not racing:
+                self.update_status()  # the busy-machine warning follows the sampler
+
     def draw_race(self) -> None:
         session = self.session
         racing = session.race is not None
@@ -226,18 +233,10 @@ class ExplorerScreen(Screen):
                                           live=race is not None and not race.done,
                                           together=race is not None and race.config.mode == "together")
 
-    def refresh_cores(self) -> None:
-        self.cores_ticks += 1
-        if self.session.race is None and self.cores_ticks % 2:
-            return  # idle: half the rate is plenty, and half the cost
-        self.draw_cores()
-        if self.session.race is None:
-            self.update_status()  # the busy-machine warning follows the sampler
-
     def draw_cores(self) -> None:
         session = self.session
         lanes = session.last_state.lanes if session.last_state and session.race else []
-        self.query_one(CoresView).show(session.cores_sampler().snapshot(), lanes)
+        self.query_one(CoresView).show(session.cores_sampler().snapshot(), self.query_one(RacePane).marks(lanes))
 
     # -- actions -----------------------------------------------------------------------------
     def action_race(self) -> None:
@@ -306,6 +305,8 @@ class ExplorerScreen(Screen):
         self.notify(f"Timeline: {shown}", timeout=2)
 
     def action_explain(self) -> None:
+        from tuiconc.ui.screens.explain import ExplainScreen  # imported when first shown: start-up stays short
+
         self.app.push_screen(ExplainScreen(self.session.history), self.race_lesson)
 
     async def race_lesson(self, config: RaceConfig | None) -> None:
@@ -322,6 +323,8 @@ class ExplorerScreen(Screen):
         if self.config.lab:
             self.notify("Pick a workload to sweep: a lab's lanes are fixed.", severity="warning")
             return
+        from tuiconc.ui.screens.sweep import SweepScreen  # imported when first shown: start-up stays short
+
         self.session.stop(wait=False)  # a sweep measures alone
         config = self.session.race_config()
         if config.repeat == 1:  # each point against its own round's baseline, medians fitted
@@ -335,6 +338,7 @@ class ExplorerScreen(Screen):
         if not self.session.history:
             self.notify("No finished race to save yet: press r to race.", severity="warning")
             return
+        from tuiconc.ui.screens.prompt import PromptScreen, check_folder
 
         def save(folder: str | None) -> None:
             if folder:

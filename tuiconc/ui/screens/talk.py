@@ -20,6 +20,7 @@ from tuiconc.engine.race import RaceHandle
 from tuiconc.engine.session import RaceSession
 from tuiconc.teach.talk import Talk
 from tuiconc.ui.widgets.cores import CoresView
+from tuiconc.ui.widgets.race_pane import lane_marks
 from tuiconc.ui.widgets.talk_lane import TalkLanes
 from tuiconc.ui.widgets.text import set_text
 
@@ -96,13 +97,14 @@ class TalkScreen(Screen):
     def refresh_race(self) -> None:
         self.session.poll()  # a finished scene joins the session's results, as on the main screen
         sampler = self.race.sampler if self.race is not None else self.session.sampler
-        # The lanes' own cores are in large type above: the pane shows only the machine's.
-        self.query_one(CoresView).show(sampler.snapshot(), [])
+        state = self.race.snapshot() if self.race is not None else None
+        running = state.lanes if state and not self.race.done else []
+        # Each busy core in the colour of the lane running on it, named in the pane's legend.
+        self.query_one(CoresView).show(sampler.snapshot(), lane_marks(self.query_one(TalkLanes).names, running))
         busy = self.session.busy_warning()
         set_text(self.query_one("#presenter-busy", Label), f"  {busy}" if busy else "")
-        if self.race is None:
+        if state is None:
             return
-        state = self.race.snapshot()
         self.query_one(TalkLanes).show({lane.name: lane for lane in state.lanes})
         set_text(self.query_one("#talk-verdict", Label), state.verdict or "")
 

@@ -1,81 +1,68 @@
-"""Per-core utilisation with a short history per core, from the one sampler; and CPU per lane.
+"""The cores pane: every core from the one sampler, as a grid that fits the pane (render/cores_grid.py).
 
-Up to as many cores as there are rows, one sparkline row per core; beyond that, a compact
-heat strip of one cell per core, so 128 cores still fit in a few lines.
+It draws once per new sample: `show` with the same readings as last time does nothing, and a
+new layout happens only when the number of lines changes (a lane's line comes or goes).
 """
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.widget import Widget
 
-from tuiconc.engine.lane import LaneState
 from tuiconc.engine.sampler import Sample
+from tuiconc.render.cores_grid import LaneMark, Levels, cores_grid
 
-BLOCKS = "▁▁▂▃▄▅▆▇█"
-SPARKLINE_ROWS_WHEN_AUTO = 8  # more cores than this: the heat strip
-
-
-def spark(values: list[float]) -> str:
-    return "".join(BLOCKS[min(8, max(0, round(v / 100 * 8)))] for v in values)
+AUTO_ROWS = 12  # with height: auto (the wide layout), the grid may take this many lines
 
 
-class CoresView(Static):
+class CoresView(Widget):
     DEFAULT_CSS = """
     CoresView { height: 1fr; }
     """
 
     def __init__(self, **kwargs):
-        super().__init__("", **kwargs)
+        super().__init__(**kwargs)
         self.sample: Sample | None = None
-        self.lanes: list[LaneState] = []
-        self._lines = -1
+        self.marks: dict[int, LaneMark] = {}
+        self._shown: tuple | None = None
+        self._grid: tuple[tuple, Text] | None = None  # (readings, width, rows, theme), the text drawn for them
+        self._strips: tuple[Text, list[Strip]] | None = None  # that text as strips, drawn as they are (Line API)
 
-    def _level_style(self, percent: float) -> str:
-        theme = self.app.current_theme
-        if percent >= 75:
-            return theme.error or "red"
-        if percent >= 40:
-            return theme.warning or "yellow"
-        return theme.success or "green"
+    def show(self, sample: Sample, marks: dict[int, LaneMark]) -> None:
+        shown = (sample.cores, sample.history, sample.core_lanes, marks)
+        if shown == self._shown:
+            return  # the sampler has not read the cores since the last draw
+        lines = self.grid(self.size.width).plain.count("\n") if self.sample is not None else -1
+        self._shown, self.sample, self.marks = shown, sample, marks
+        self.border_subtitle = f"{len(sample.cores)} CPUs {sample.total_percent:3.0f}%"
+        self.refresh(layout=self.grid(self.size.width).plain.count("\n") != lines)
 
-    def show(self, sample: Sample, lanes: list[LaneState]) -> None:
-        self.sample, self.lanes = sample, lanes
-        text = self.render_text()
-        # A new layout only when the number of lines changes (lanes start or end), not every tick.
-        self.update(text, layout=text.plain.count("\n") != self._lines)
-        self._lines = text.plain.count("\n")
-
-    def render_text(self) -> Text:
-        text = Text()
-        sample = self.sample
-        if sample is None or not sample.cores:
-            return text
-        width = max(10, self.size.width or 40)
-        lane_lines = [lane for lane in self.lanes if lane.active]
+    def rows(self) -> int:
         if self.styles.height is not None and self.styles.height.is_auto:
-            rows = SPARKLINE_ROWS_WHEN_AUTO  # the pane grows to fit, up to its max-height
-        else:
-            rows = max(1, (self.size.height or 10) - 1 - len(lane_lines))
-        if len(sample.cores) <= rows:
-            history_width = max(4, width - 14)
-            for cpu, percent, history in zip(sample.cpu_ids, sample.cores, sample.history):
-                text.append(f"cpu{cpu:<3}", style="bold")
-                text.append(spark(history[-history_width:]).rjust(history_width), style=self._level_style(percent))
-                text.append(f" {percent:4.0f}%\n")
-        else:
-            per_line = max(8, width - 2)
-            for start in range(0, len(sample.cores), per_line):
-                for percent in sample.cores[start:start + per_line]:
-                    text.append("█", style=self._level_style(percent))
-                text.append("\n")
-        total = sample.total_percent
-        text.append(f"all {len(sample.cores)} CPUs {total:4.0f}%", style="bold")
-        name_width = max(6, width - 12)
-        for lane in lane_lines:
-            text.append(f"\n{lane.name[:name_width]:<{name_width}} {lane.cores_now:4.2f} cores")
-        return text
+            return AUTO_ROWS
+        return max(1, self.size.height)
 
-    def on_resize(self) -> None:
-        if self.sample is not None:
-            self.update(self.render_text())
+    def grid(self, width: int) -> Text:
+        if self.sample is None:
+            return Text()
+        key = (self._shown, width, self.rows(), self.app.theme)
+        if self._grid is None or self._grid[0] != key:
+            theme = self.app.current_theme
+            levels = Levels(low=theme.success or "green", middle=theme.warning or "yellow", high=theme.error or "red")
+            self._grid = key, cores_grid(self.sample, self.marks, max(1, width), self.rows(), levels,
+                                         legend=list(self.marks.values()))
+        return self._grid[1]
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self.grid(width).plain.split("\n")) if self.sample is not None else 0
+
+    def render_line(self, y: int) -> Strip:
+        width, style = self.size.width, self.rich_style
+        grid = self.grid(width)
+        if self._strips is None or self._strips[0] is not grid:
+            lines = grid.split("\n") if grid.plain else []
+            self._strips = grid, [Strip(line.render(self.app.console)).crop_extend(0, width, style)
+                                  .apply_style(style) for line in lines]
+        strips = self._strips[1]
+        return strips[y] if y < len(strips) else Strip.blank(width, style)
