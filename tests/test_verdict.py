@@ -49,7 +49,7 @@ def test_the_verdict_names_the_distribution_overhead_when_dask_loses():
     line = verdict(lanes)
     assert "processpool won" in line
     assert "dask took 1.50× processpool's time: the distribution overhead" in line
-    assert "2.4 s to start or reach its cluster and 12.5 ms of scheduling and messages per task" in line
+    assert "2.4 s of start-up including its cluster and 12.5 ms of scheduling and messages per task" in line
 
 
 def test_a_winning_dask_lane_is_explained_without_an_overhead_clause():
