@@ -27,7 +27,7 @@ from tuiconc.ui.widgets.picker import LAB_PREFIX, WorkloadPicker, choices
 from tuiconc.ui.widgets.race_pane import RacePane
 from tuiconc.ui.widgets.results import ResultsTable
 from tuiconc.ui.widgets.settings import SettingsPanel
-from tuiconc.ui.widgets.text import set_text
+from tuiconc.ui.widgets.text import pane, set_text
 from tuiconc.ui.widgets.timeline import TimelineView
 from tuiconc.units import whole_number
 
@@ -94,24 +94,19 @@ class ExplorerScreen(Screen):
         yield Label("", id="status")  # not the Header: a new sub_title repaints the whole screen
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield WorkloadPicker(self.choice, id="picker")
+                yield pane(WorkloadPicker(self.choice, id="picker"), "Workloads")
                 yield SettingsPanel(id="settings")
             with Vertical(id="right"):
-                yield RacePane(id="race")
+                yield pane(RacePane(id="race"), "Race")
                 with Container(id="bottom"):
-                    yield CoresView(id="cores")
-                    yield ResultsTable(id="results")
-                    with VerticalScroll(id="timeline-pane"):
+                    yield pane(CoresView(id="cores"), "Cores")
+                    yield pane(ResultsTable(id="results"), "Results")
+                    with pane(VerticalScroll(id="timeline-pane"), "Worker timeline"):
                         yield TimelineView(id="timeline")
         yield Label("", id="too-small")
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.query_one("#picker").border_title = "Workloads"
-        self.query_one("#race").border_title = "Race"
-        self.query_one("#cores").border_title = "Cores"
-        self.query_one("#results").border_title = "Results"
-        self.query_one("#timeline-pane").border_title = "Worker timeline"
         await self.refresh_lanes()
         self.show_settings()
         self.set_interval(1 / tunables.REFRESH_HZ, self.tick)

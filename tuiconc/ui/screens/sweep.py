@@ -20,6 +20,7 @@ from tuiconc.render.sweep_view import ideal_text, karp_flatt_text, speedup_plot,
 from tuiconc.engine.config import ConfigError, RaceConfig
 from tuiconc.engine.sampler import SamplerLike
 from tuiconc.engine.sweep import Sweep, SweepState
+from tuiconc.ui.widgets.text import pane
 
 # Plot roles → theme variables, so the curve follows the theme (and high contrast).
 PLOT_COLOURS = {"measured": "success", "ideal": "primary", "cores": "warning", "limit": "foreground",
@@ -71,16 +72,10 @@ class SweepScreen(Screen):
     SweepScreen #sweep-body { height: 1fr; }
     SweepScreen.-wide #sweep-body { layout: horizontal; }
     SweepScreen.-narrow #sweep-body { layout: vertical; }
-    SweepScreen #sweep-plot, SweepScreen #sweep-table {
-        border: round $primary 60%;
-        border-title-color: $text;
-        border-title-style: bold;
-    }
     SweepScreen #sweep-plot { padding: 0 1; }
     SweepScreen #sweep-table { width: 1fr; height: 1fr; }
     SweepScreen.-wide #sweep-table { width: 60; }
     SweepScreen.-narrow #sweep-table { height: auto; max-height: 10; }
-    SweepScreen #sweep-table:focus { border: round $accent; }
     SweepScreen #sweep-summary { height: auto; padding: 0 1; }
     SweepScreen #sweep-amdahl { text-style: bold; color: $success; }
     SweepScreen #sweep-notes { color: $text-muted; }
@@ -101,8 +96,8 @@ class SweepScreen(Screen):
             yield Label("", id="sweep-status")
             yield ProgressBar(total=1.0, show_eta=False, id="sweep-progress")
         with Container(id="sweep-body"):
-            yield SpeedupPlot(id="sweep-plot")
-            yield DataTable(id="sweep-table", cursor_type="none", zebra_stripes=True)
+            yield pane(SpeedupPlot(id="sweep-plot"), "Speedup vs workers")
+            yield pane(DataTable(id="sweep-table", cursor_type="none", zebra_stripes=True), "Points")
         with Container(id="sweep-summary"):
             yield Label("", id="sweep-amdahl")
             yield Static("", id="sweep-notes")
@@ -110,8 +105,6 @@ class SweepScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#sweep-plot").border_title = "Speedup vs workers"
-        self.query_one("#sweep-table").border_title = "Points"
         self.query_one(DataTable).add_columns(*TABLE_COLUMNS)
         # The live figures move at the sampler's pace; more redraws would show nothing new.
         self.set_interval(1 / tunables.SAMPLE_HZ, self.refresh_sweep)
