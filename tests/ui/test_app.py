@@ -337,7 +337,7 @@ async def test_the_app_flags_a_race_run_beside_busy_programs(hogs):
         await wait_for(pilot, lambda: app.session.history, timeout=120)
         state = app.session.history[-1]
         assert state.disturbed and state.verdict.startswith("Figures disturbed:")
-        assert "Figures disturbed" in str(app.screen.query_one(".verdict", Label).render())
+        assert "Figures disturbed" in app.screen.query_one(RacePane).verdict  # what the race pane draws
 
 
 async def test_runs_typed_in_the_settings_repeat_the_race_and_show_in_the_results():

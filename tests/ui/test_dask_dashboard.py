@@ -5,10 +5,10 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-from textual.widgets import Label
 
 from tuiconc.engine.config import RaceConfig
 from tuiconc.ui.app import TuiconcApp
+from tuiconc.ui.widgets.race_pane import RacePane
 
 from conftest import descendants
 from appkit import wait_for
@@ -20,9 +20,9 @@ pytestmark = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
 async def test_a_racing_dask_lane_shows_its_dashboard_and_cancels_cleanly():
     app = TuiconcApp(RaceConfig(workload="primes", size=10_000_000, workers=2, runners=("dask",)))
     async with app.run_test(size=(120, 40)) as pilot:
-        notes = app.screen.query_one(".verdict", Label)
+        pane = app.screen.query_one(RacePane)
         await pilot.press("r")
-        await wait_for(pilot, lambda: "dask: Dask dashboard http://127.0.0.1:" in str(notes.render()), timeout=90)
+        await wait_for(pilot, lambda: "dask: Dask dashboard http://127.0.0.1:" in pane.verdict, timeout=90)
         assert app.session.race is not None and not app.session.race.done, "shown while the lane races"
         await pilot.press("c")
         await wait_for(pilot, lambda: app.session.race is None, timeout=10)

@@ -24,7 +24,7 @@ async def test_the_built_in_talk_runs_end_to_end_with_run_and_next_only():
     async with app.run_test(size=(120, 40)) as pilot:
         assert isinstance(app.screen, TalkScreen) and app.theme == "high-contrast"
         for number, scene in enumerate(talk.scenes, 1):
-            assert f"scene {number} of {len(talk.scenes)}" in str(app.screen.query_one("#scene-number").render())
+            assert f"scene {number} of {len(talk.scenes)}" in str(app.screen.query_one("#presenter-where").render())
             await pilot.press("r")
             await wait_for(pilot, lambda: len(app.session.history) == number, timeout=120)
             await pilot.pause(0.3)  # the screen's next redraw

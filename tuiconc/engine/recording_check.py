@@ -21,7 +21,7 @@ from tuiconc.runners import RUNNERS
 
 CONFIG_TYPES = {"workload": "str", "size": "int | None", "workers": "int", "runners": "list[str]", "mode": "str",
                 "start_method": "str", "latency_ms": "int", "payload_bytes": "int", "url": "str | None",
-                "lab": "str | None", "pythons": "list[list[str]]", "repeat": "int"}
+                "lab": "str | None", "pythons": "list[list[str]]", "repeat": "int", "dask_scheduler": "str | None"}
 PAYLOAD_TYPES = {
     "status": {"status": "str", "error": "str | None", "expected": "int | None"},
     "spawn": {"lane": "str", "pid": "int", "at": "float"},
