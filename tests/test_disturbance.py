@@ -41,7 +41,7 @@ def test_other_programs_on_a_core_the_lane_did_not_want_are_not_a_disturbance():
 
 
 def test_waiting_for_a_cpu_the_lane_did_not_cause_is_named():
-    reason = judged([lane("sequential", 4.0, 0.6, wait_s=1.6)])
+    reason = judged([lane("sequential", 4.0, 0.6, others=0.4, wait_s=1.6)])
     assert reason.startswith("sequential waited for a CPU 40% of its time")
 
 
@@ -53,6 +53,11 @@ def test_more_processes_than_cores_wait_by_themselves_and_that_is_not_a_disturba
 
 def test_a_lane_too_short_for_the_sampler_is_not_judged():
     assert judged([lane("sequential", 0.5, 0.6, others=1.5, wait_s=0.3)]) is None
+
+
+def test_threads_handing_the_gil_around_wait_by_themselves_on_a_quiet_machine():
+    lanes = [lane("sequential", 2.0, 1.0), lane("threading", 2.2, 1.0, workers=4, others=0.02, wait_s=0.5)]
+    assert judged(lanes) is None
 
 
 def test_together_lanes_wait_for_each_other_by_design():
