@@ -60,6 +60,11 @@ def test_threads_handing_the_gil_around_wait_by_themselves_on_a_quiet_machine():
     assert judged(lanes) is None
 
 
+def test_more_workers_than_cores_wait_in_bursts_of_their_own():
+    lanes = [lane("sequential", 4.0, 0.02), lane("multiprocessing", 1.0, 0.3, workers=100, others=0.2, wait_s=1.65)]
+    assert judged(lanes, kind="io") is None
+
+
 def test_together_lanes_wait_for_each_other_by_design():
     assert judged([lane("sequential", 4.0, 0.6, wait_s=1.6)], mode="together") is None
 

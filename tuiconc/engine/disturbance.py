@@ -53,8 +53,10 @@ def disturbance(lanes: list[LaneState], usable_cpus: int, mode: str, kind: str |
         return (f"other programs used {lane.others_cores:.1f} of {usable_cpus} cores while {lane.name} ran, "
                 f"competing with it")
     if mode != "together":  # together, the lanes wait for each other by design
+        # Only lanes that can't outnumber the cores by themselves: 100 I/O processes waking together
+        # wait for each other in bursts that no average shows.
         waited = [lane for lane in judged if outside_wait_share(lane, usable_cpus) > WAIT_SHARE
-                  and (lane.others_cores or 0.0) >= WAITS_NEED_OTHERS_CORES]
+                  and (lane.others_cores or 0.0) >= WAITS_NEED_OTHERS_CORES and (lane.workers or 1) <= usable_cpus]
         if waited:
             lane = max(waited, key=lambda lane: outside_wait_share(lane, usable_cpus))
             return (f"{lane.name} waited for a CPU {outside_wait_share(lane, usable_cpus):.0%} of its time: "
