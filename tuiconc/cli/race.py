@@ -65,19 +65,9 @@ def add_race_options(parser: argparse.ArgumentParser) -> None:
                               f"(default: ${DASK_SCHEDULER_VARIABLE} when a dask lane is raced)")
 
 
-def dask_scheduler_from(args: argparse.Namespace) -> str | None:
-    """--dask-scheduler, else the environment's, but only for a race with a dask lane: a variable
-    set for every shell must not break the races that have none."""
-    if args.dask_scheduler is not None:
-        return args.dask_scheduler
-    wants_dask = args.lab is None and "dask" in (args.runners or tunables.DEFAULT_RUNNERS)
-    return (os.environ.get(DASK_SCHEDULER_VARIABLE) or None) if wants_dask else None
-
-
 def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
     common = dict(start_method=args.start_method, latency_ms=args.latency_ms, payload_bytes=args.payload_bytes,
-                  url=args.url, pythons=tuple(args.python), repeat=args.repeat,
-                  dask_scheduler=dask_scheduler_from(args))
+                  url=args.url, pythons=tuple(args.python), repeat=args.repeat, dask_scheduler=args.dask_scheduler)
     if args.lab is not None:
         if check_lab(args.lab):
             raise ConfigError(check_lab(args.lab))
@@ -92,11 +82,14 @@ def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
                             runners=_given(args.runners, tunables.DEFAULT_RUNNERS),
                             workers=_given(args.workers, tunables.DEFAULT_WORKERS),
                             mode=_given(args.mode, default_mode), **common)
+    has_dask = "dask" in [lane.runner for lane in config.lane_specs()]
+    if args.dask_scheduler is not None and not has_dask:
+        raise ConfigError("--dask-scheduler applies only to a dask lane; add dask to --runners")
+    if args.dask_scheduler is None and has_dask:  # a variable set for every shell leaves races without dask alone
+        config = config.with_changes(dask_scheduler=os.environ.get(DASK_SCHEDULER_VARIABLE) or None)
     found = problems(config)
     if found:
         raise ConfigError(next(iter(found.values())))
-    if args.dask_scheduler is not None and "dask" not in [lane.runner for lane in config.lane_specs()]:
-        raise ConfigError("--dask-scheduler applies only to a dask lane; add dask to --runners")
     return config
 
 
