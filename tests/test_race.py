@@ -163,11 +163,15 @@ def test_progress_is_batched_whatever_the_task_count():
 
 
 def read_autogroup(pid: int | str = "self") -> str:
-    with open(f"/proc/{pid}/autogroup") as autogroup:
-        return autogroup.read().strip()
+    """The task's autogroup, or "" where it has none: no autogroup support, or (as in many containers)
+    the task sits in a cgroup of its own, and the kernel then prints nothing and schedules by cgroup."""
+    try:
+        with open(f"/proc/{pid}/autogroup") as autogroup:
+            return autogroup.read().strip()
+    except OSError:
+        return ""
 
 
-@pytest.mark.skipif(not os.path.exists("/proc/self/autogroup"), reason="Linux autogroup scheduling only")
 def test_a_lane_competes_in_the_callers_scheduling_group_and_leaves_it_as_it_was():
     """Autogroup shares the CPU between sessions first: a lane in a session of its own would get one
     share however many processes it runs. It joins ours, as a program started from this shell would,
@@ -178,7 +182,7 @@ def test_a_lane_competes_in_the_callers_scheduling_group_and_leaves_it_as_it_was
         pid = wait_until(lambda: race.snapshot().lane("sequential").done and race.snapshot().lane("sequential").pid)
         assert psutil.Process(pid).nice() == tunables.ARENA_NICE
         assert os.getsid(pid) == os.getsid(0) and os.getpgid(pid) == pid
-        assert read_autogroup(pid).split()[0] == before.split()[0]
+        assert read_autogroup(pid).partition(" ")[0] == before.partition(" ")[0]  # the same group, if any
     finally:
         race.cancel()
     config = json.dumps({"workload": "primes", "size": 1000, "workers": 1, "runner": "sequential"})
