@@ -275,7 +275,7 @@ async def test_a_terminal_too_small_says_so():
 def live_objects() -> Counter:
     """How many objects of each of the app's own classes (its widgets among them) are alive."""
     return Counter(type(o).__qualname__ for o in gc.get_objects()
-                   if type(o).__module__.startswith("tuiconc"))
+                   if str(vars(type(o)).get("__module__", "")).startswith("tuiconc"))
 
 
 async def test_fifty_cancels_in_the_app_leave_nothing_and_grow_nothing():
