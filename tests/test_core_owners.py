@@ -8,16 +8,20 @@ import time
 
 import psutil
 
-from tuiconc.engine.sampler import CoreOwners
+from tuiconc.engine.process_table import ProcessTable
+from tuiconc.engine.sampler import CoreOwners, read_processes
 
 BUSY = "while True: pass"
 IDLE = "import time; time.sleep(60)"
 
 
-def read_until(owners: CoreOwners, roots: dict, predicate, timeout: float = 10.0) -> dict:
-    deadline = time.monotonic() + timeout
+def read_until(owners: CoreOwners, roots: list[int], predicate, timeout: float = 10.0) -> dict:
+    """Read as the sampler does: each root's tree listed afresh, then who runs where."""
+    deadline, table = time.monotonic() + timeout, ProcessTable()
     while True:
-        found = owners.read(roots)
+        table.refresh()
+        found = owners.read({pid: read_processes([psutil.Process(p) for p in (pid, *table.descendants(pid))])
+                             for pid in roots})
         if predicate(found) or time.monotonic() > deadline:
             return found
         time.sleep(0.25)
@@ -27,9 +31,8 @@ def test_a_busy_lane_owns_the_core_it_runs_on_and_an_idle_one_owns_none():
     busy = subprocess.Popen([sys.executable, "-c", BUSY])
     idle = subprocess.Popen([sys.executable, "-c", IDLE])
     try:
-        roots = {busy.pid: psutil.Process(busy.pid), idle.pid: psutil.Process(idle.pid)}
         owners = CoreOwners()
-        found = read_until(owners, roots, lambda found: busy.pid in found.values())
+        found = read_until(owners, [busy.pid, idle.pid], lambda found: busy.pid in found.values())
         assert busy.pid in found.values()
         assert idle.pid not in found.values()
         cpu = next(cpu for cpu, pid in found.items() if pid == busy.pid)
@@ -46,8 +49,7 @@ def test_a_lane_counts_its_child_processes():
                              f"import subprocess, sys; subprocess.run([sys.executable, '-c', {BUSY!r}])"])
     try:
         owners = CoreOwners()
-        roots = {root.pid: psutil.Process(root.pid)}
-        found = read_until(owners, roots, lambda found: root.pid in found.values())
+        found = read_until(owners, [root.pid], lambda found: root.pid in found.values())
         assert root.pid in found.values()
         assert owners.read({}) == {}  # a lane that ended is forgotten
     finally:

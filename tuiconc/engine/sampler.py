@@ -16,6 +16,7 @@ from typing import Protocol
 import psutil
 
 from tuiconc import tunables
+from tuiconc.engine.process_table import ProcessTable
 from tuiconc.machine import usable_cpu_ids
 
 
@@ -58,54 +59,42 @@ class Sample:
         return sum(self.cores) / len(self.cores) if self.cores else 0.0
 
 
-def children_map() -> dict[int, list[int]]:
-    """Every process's children, from one pass over the process table (not one per lane)."""
-    children: dict[int, list[int]] = collections.defaultdict(list)
-    for process in psutil.process_iter(["ppid"]):
-        children[process.info["ppid"]].append(process.pid)
-    return children
+@dataclass
+class ProcessReading:
+    """One process, read once a tick: what the lane's figures and the cores' owners both need."""
+
+    pid: int
+    cpu_s: float  # its own user + system time
+    reaped_cpu_s: float  # its children's that it has reaped
+    rss_bytes: int
+    cpu_num: int  # the CPU it last ran on
+    at: float  # time.monotonic() when read
 
 
-def _descendants(pid: int, children: dict[int, list[int]]) -> list[psutil.Process]:
-    found, stack = [], list(children.get(pid, ()))
-    while stack:
-        child = stack.pop()
-        try:
-            found.append(psutil.Process(child))
-        except psutil.Error:
-            continue
-        stack.extend(children.get(child, ()))
-    return found
-
-
-def _tree_cpu_and_rss(root: psutil.Process, children: dict[int, list[int]] | None = None
-                      ) -> tuple[float, int, list[psutil.Process]]:
-    """Children already reaped count through their parent's children_* times, so the sum only grows."""
-    cpu, rss = 0.0, 0
-    try:
-        processes = [root, *(root.children(recursive=True) if children is None else _descendants(root.pid, children))]
-    except psutil.Error:
-        return cpu, rss, []
+def read_processes(processes: list[psutil.Process]) -> list[ProcessReading]:
+    """Each process that still exists, in one pass over its /proc files."""
+    readings = []
     for process in processes:
         try:
             with process.oneshot():
                 times = process.cpu_times()
-                cpu += times.user + times.system + times.children_user + times.children_system
-                rss += process.memory_info().rss
+                readings.append(ProcessReading(process.pid, times.user + times.system,
+                                               times.children_user + times.children_system,
+                                               process.memory_info().rss, process.cpu_num(), time.monotonic()))
         except psutil.Error:
             continue
-    return cpu, rss, processes
+    return readings
 
 
 SCHEDSTAT = "/proc/self/schedstat"
 SCHEDSTAT_MISSING = "this system does not report run-queue waits (Linux /proc/PID/schedstat)"
 
 
-def runqueue_waits(processes: list[psutil.Process]) -> dict[tuple[int, int], float]:
+def runqueue_waits(pids: list[int]) -> dict[tuple[int, int], float]:
     """Seconds each thread of these processes has spent runnable but waiting for a CPU (Linux schedstat)."""
     waits = {}
-    for process in processes:
-        folder = f"/proc/{process.pid}/task"
+    for pid in pids:
+        folder = f"/proc/{pid}/task"
         try:
             tids = os.listdir(folder)
         except OSError:
@@ -113,7 +102,7 @@ def runqueue_waits(processes: list[psutil.Process]) -> dict[tuple[int, int], flo
         for tid in tids:
             try:
                 with open(f"{folder}/{tid}/schedstat", "rb") as stat:
-                    waits[(process.pid, int(tid))] = int(stat.read().split()[1]) / 1e9
+                    waits[(pid, int(tid))] = int(stat.read().split()[1]) / 1e9
             except (OSError, IndexError, ValueError):
                 continue
     return waits
@@ -124,76 +113,33 @@ def busy_cpu_seconds(times) -> float:
     return sum(times) - times.idle - getattr(times, "iowait", 0.0)
 
 
-def _descendant_pids(pid: int, children: dict[int, list[int]]) -> list[int]:
-    found, stack = [], list(children.get(pid, ()))
-    while stack:
-        found.append(stack.pop())
-        stack.extend(children.get(found[-1], ()))
-    return found
-
-
-def _process(pid: int) -> psutil.Process | None:
-    try:
-        return psutil.Process(pid)
-    except psutil.Error:
-        return None
-
-
 class CoreOwners:
     """Which lane runs on which core: each busy process of a lane's tree, placed by psutil's cpu_num().
 
     cpu_num() is the CPU a process last ran on, so only processes busy since the last reading count;
     a core two lanes shared goes to the busier. A lane's threads are one process: four GIL-bound threads
-    show as one core's worth, which is the point. The trees are re-listed once a second, not every sample.
+    show as one core's worth, which is the point.
     """
 
     BUSY_CORES = 0.2  # a process using less than this since the last reading is waiting, not running
-    RELIST_EVERY = 4
 
     def __init__(self):
-        self._trees: dict[int, list[psutil.Process]] = {}
-        self._last: dict[int, tuple[float, float]] = {}  # pid → (CPU seconds, when)
-        self._readings = 0
+        self._last: dict[int, ProcessReading] = {}
 
-    def read(self, roots: dict[int, psutil.Process], children: dict[int, list[int]] | None = None) -> dict[int, int]:
-        """CPU id → root PID; `children` (every process's children, if the caller listed them) saves a listing."""
-        self._readings += 1
-        relist = self._readings % self.RELIST_EVERY == 1
+    def read(self, trees: dict[int, list[ProcessReading]]) -> dict[int, int]:
+        """CPU id → root PID, from each lane's processes as just read (root PID → its tree's readings)."""
         owners: dict[int, tuple[float, int]] = {}  # cpu → (cores, root pid)
-        for pid, root in roots.items():
-            if children is not None:
-                known = {process.pid: process for process in self._trees.get(pid, ())}
-                self._trees[pid] = [root, *(known.get(p) or _process(p) for p in _descendant_pids(pid, children))]
-            elif relist or pid not in self._trees:
-                try:
-                    self._trees[pid] = [root, *root.children(recursive=True)]
-                except psutil.Error:
-                    self._trees[pid] = [root]
-            for process in self._trees[pid]:
-                busy = self._busy_cpu(process) if process is not None else None
-                if busy is not None and busy[0] > owners.get(busy[1], (0.0, 0))[0]:
-                    owners[busy[1]] = (busy[0], pid)
-        for gone in set(self._trees) - set(roots):
-            del self._trees[gone]
-        if relist:  # forget processes that ended
-            alive = {process.pid for tree in self._trees.values() for process in tree if process is not None}
-            self._last = {pid: last for pid, last in self._last.items() if pid in alive}
+        last, self._last = self._last, {}  # forgets the processes that ended
+        for pid, readings in trees.items():
+            for reading in readings:
+                self._last[reading.pid] = reading
+                before = last.get(reading.pid)
+                if before is None or reading.at <= before.at:
+                    continue
+                cores = (reading.cpu_s - before.cpu_s) / (reading.at - before.at)
+                if cores >= self.BUSY_CORES and cores > owners.get(reading.cpu_num, (0.0, 0))[0]:
+                    owners[reading.cpu_num] = (cores, pid)
         return {cpu: pid for cpu, (_, pid) in owners.items()}
-
-    def _busy_cpu(self, process: psutil.Process) -> tuple[float, int] | None:
-        """(cores used since the last reading, the CPU it is on) for a busy process; None otherwise."""
-        try:
-            with process.oneshot():
-                times, cpu = process.cpu_times(), process.cpu_num()
-        except psutil.Error:
-            return None
-        now, used = time.monotonic(), times.user + times.system
-        last = self._last.get(process.pid)
-        self._last[process.pid] = (used, now)
-        if last is None or now <= last[1]:
-            return None
-        cores = (used - last[0]) / (now - last[1])
-        return (cores, cpu) if cores >= self.BUSY_CORES else None
 
 
 class SamplerLike(Protocol):
@@ -219,6 +165,8 @@ class Sampler:
         self._cores = [0.0] * len(self.cpu_ids)
         self._trees: dict[int, TreeSample] = {}
         self._owners, self._core_lanes = CoreOwners(), {}
+        self._table = ProcessTable()
+        self._processes: dict[int, psutil.Process] = {}  # the lanes' processes, kept: making one reads /proc
         self._roots: dict[int, psutil.Process] = {}
         self._last: dict[int, tuple[float, float]] = {}
         self._waits: dict[int, dict[tuple[int, int], float]] = {}  # per root: last wait seen per thread
@@ -255,7 +203,7 @@ class Sampler:
             self._roots[pid] = process
             self._trees[pid] = TreeSample(runqueue_wait_s=0.0 if self.schedstat else None)
             self._waits[pid] = {}
-        self._sample_tree(pid, process)
+        self._sample_tree(pid, read_processes([process]))  # its first reading: it has no children yet
 
     def begin_window(self, pid: int) -> None:
         """From now on, what the machine does counts against this tree: its work begins (its
@@ -327,10 +275,32 @@ class Sampler:
                 reaped = times.children_user + times.children_system
         return total, reaped
 
-    def _sample_tree(self, pid: int, root: psutil.Process, children: dict[int, list[int]] | None = None) -> float:
-        """Read one lane's tree; returns the CPU seconds it used since the last reading."""
-        cpu, rss, processes = _tree_cpu_and_rss(root, children)
-        waits = runqueue_waits(processes) if self.schedstat else {}
+    def _list_trees(self, roots: list[tuple[int, psutil.Process]]) -> dict[int, list[psutil.Process]]:
+        """Each lane's processes, its root first, from a fresh look at the process table."""
+        if not roots:
+            return {}
+        self._table.refresh()
+        known, self._processes = self._processes, {}
+        trees = {}
+        for pid, root in roots:
+            trees[pid] = [root]
+            for child in self._table.descendants(pid):
+                process = known.get(child)
+                if process is None:
+                    try:
+                        process = psutil.Process(child)
+                    except psutil.Error:
+                        continue
+                self._processes[child] = process
+                trees[pid].append(process)
+        return trees
+
+    def _sample_tree(self, pid: int, readings: list[ProcessReading]) -> float:
+        """One lane's tree, as just read; returns the CPU seconds it used since the last reading.
+        Children already reaped count through their parent's reaped time, so the sum only grows."""
+        cpu = sum(reading.cpu_s + reading.reaped_cpu_s for reading in readings)
+        rss = sum(reading.rss_bytes for reading in readings)
+        waits = runqueue_waits([reading.pid for reading in readings]) if self.schedstat else {}
         now = time.monotonic()
         with self._lock:
             tree = self._trees.get(pid)
@@ -367,8 +337,8 @@ class Sampler:
                 for history, value in zip(self._history, cores):
                     history.append(value)
                 roots = list(self._roots.items())
-            children = children_map() if len(roots) > 1 else None
-            lanes_used = reaped_unseen + sum(self._sample_tree(pid, root, children) for pid, root in roots)
+            trees = {pid: read_processes(processes) for pid, processes in self._list_trees(roots).items()}
+            lanes_used = reaped_unseen + sum(self._sample_tree(pid, readings) for pid, readings in trees.items())
             others_used = max(0.0, machine_used - lanes_used - front_used)
             with self._lock:
                 for pid, _ in roots:
@@ -380,6 +350,6 @@ class Sampler:
                 self._recent.append((elapsed, others_used))
                 while sum(seconds for seconds, _ in self._recent) - self._recent[0][0] >= tunables.RECENT_S:
                     self._recent.popleft()
-            core_lanes = self._owners.read(dict(roots), children)
+            core_lanes = self._owners.read(trees)
             with self._lock:
                 self._core_lanes = core_lanes
