@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tuiconc.engine.sampler import Sample
 from tuiconc.render.cores_grid import LaneMark, Levels, cores_grid
+from tuiconc.ui.widgets.text import StyleOncePerPass
 
 AUTO_ROWS = 12  # with height: auto (the wide layout), the grid may take this many lines
 
 
-class CoresView(Widget):
+class CoresView(StyleOncePerPass):
     DEFAULT_CSS = """
     CoresView { height: 1fr; }
     """
@@ -58,7 +58,7 @@ class CoresView(Widget):
         return len(self.grid(width).plain.split("\n")) if self.sample is not None else 0
 
     def render_line(self, y: int) -> Strip:
-        width, style = self.size.width, self.rich_style
+        width, style = self.size.width, self.pass_style
         grid = self.grid(width)
         if self._strips is None or self._strips[0] is not grid:
             lines = grid.split("\n") if grid.plain else []

@@ -21,6 +21,7 @@ from tuiconc.render.cores_grid import LaneMark
 from tuiconc.render.race_table import cluster_notes
 from tuiconc.render.lane_colours import lane_colour
 from tuiconc.render.lane_line import LaneLine, LineStyles
+from tuiconc.ui.widgets.text import StyleOncePerPass
 
 
 def lane_marks(names: list[str], lanes: list[LaneState]) -> dict[int, LaneMark]:
@@ -31,7 +32,7 @@ def lane_marks(names: list[str], lanes: list[LaneState]) -> dict[int, LaneMark]:
             for lane in lanes if lane.pid is not None and lane.active}
 
 
-class RacePane(ScrollView):
+class RacePane(StyleOncePerPass, ScrollView):
     DEFAULT_CSS = """
     RacePane { height: auto; max-height: 14; }
     """
@@ -105,7 +106,7 @@ class RacePane(ScrollView):
     def render_line(self, y: int) -> Strip:
         y += self.scroll_offset.y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.pass_style
         shown = self.shown()
         if y < len(shown):
             lane = shown[y]
@@ -126,7 +127,7 @@ class RacePane(ScrollView):
             return []
         key = (self.verdict, width, self.app.theme)
         if self._verdict_strips is None or self._verdict_strips[0] != key:
-            style = self.rich_style + Style(bold=True, color=self.app.current_theme.accent or "yellow")
+            style = self.pass_style + Style(bold=True, color=self.app.current_theme.accent or "yellow")
             lines = Text(self.verdict).wrap(self.app.console, width)  # lines don't keep a Text's own style
             self._verdict_strips = key, [Strip(line.render(self.app.console)).apply_style(style)
                                          .crop_extend(0, width, style) for line in lines]
