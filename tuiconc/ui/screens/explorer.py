@@ -188,7 +188,9 @@ class ExplorerScreen(Screen):
     def show_off_lanes(self, compact: bool) -> None:
         """A narrow race pane shows only the lanes that race; its border says how to add the others."""
         note = off_lanes_note(self.session.lane_names(), self.session.shown_enabled()) if compact else ""
-        self.query_one("#race").border_subtitle = note
+        race = self.query_one("#race")
+        if str(race.border_subtitle or "") != note:  # setting it repaints the whole pane, even unchanged
+            race.border_subtitle = note
         self.query_one(RacePane).show_only_enabled(compact)
 
     # -- the one timer -----------------------------------------------------------------------

@@ -75,7 +75,10 @@ class SettingsPanel(Vertical):
             set_text(label, message)
             label.set_class(not message, "-hidden")
         for choice, _, _ in CHOICES:
-            set_text(self.query_one(f"#choice-{choice}", Label), getattr(config, choice))
+            label, value = self.query_one(f"#choice-{choice}", Label), str(getattr(config, choice))
+            # A value as long as the last one (together ↔ isolated) leaves the layout as it was: a key
+            # that needs no layout is drawn several times sooner while lanes take every core.
+            set_text(label, value, layout=len(value) != len(str(label.content)))
         others = [message for field, message in problems.items() if field not in dict(FIELDS)]
         other = self.query_one("#problem-other", Label)
         set_text(other, "\n".join(others))
