@@ -233,7 +233,8 @@ class ExplorerScreen(Screen):
     def draw_cores(self) -> None:
         session = self.session
         lanes = session.last_state.lanes if session.last_state and session.race else []
-        self.query_one(CoresView).show(session.cores_sampler().snapshot(), self.query_one(RacePane).marks(lanes))
+        self.query_one(CoresView).show(session.cores_sampler().snapshot(), self.query_one(RacePane).marks(lanes),
+                                       hold_height=session.race is not None)
 
     # -- actions -----------------------------------------------------------------------------
     def action_race(self) -> None:

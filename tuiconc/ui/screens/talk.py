@@ -100,7 +100,8 @@ class TalkScreen(Screen):
         state = self.race.snapshot() if self.race is not None else None
         running = state.lanes if state and not self.race.done else []
         # Each busy core in the colour of the lane running on it, named in the pane's legend.
-        self.query_one(CoresView).show(sampler.snapshot(), lane_marks(self.query_one(TalkLanes).names, running))
+        self.query_one(CoresView).show(sampler.snapshot(), lane_marks(self.query_one(TalkLanes).names, running),
+                                       hold_height=bool(running))
         busy = self.session.busy_warning()
         set_text(self.query_one("#presenter-busy", Label), f"  {busy}" if busy else "")
         if state is None:

@@ -28,15 +28,23 @@ class CoresView(StyleOncePerPass):
         self._shown: tuple | None = None
         self._grid: tuple[tuple, Text] | None = None  # (readings, width, rows, theme), the text drawn for them
         self._strips: tuple[Text, list[Strip]] | None = None  # that text as strips, drawn as they are (Line API)
+        self._held = 0  # lines kept while a race runs
 
-    def show(self, sample: Sample, marks: dict[int, LaneMark]) -> None:
-        shown = (sample.cores, sample.history, sample.core_lanes, marks)
+    def show(self, sample: Sample, marks: dict[int, LaneMark], hold_height: bool = False) -> None:
+        """`hold_height` (while racing): the legend's lines may come and go as lanes start and end,
+        but the pane doesn't shrink, so an isolated race's next lane isn't slowed by a new layout of
+        the whole screen (tens of ms of the UI's CPU each), only a longer legend grows it."""
+        shown = (sample.cores, sample.history, sample.core_lanes, marks, hold_height)
         if shown == self._shown:
-            return  # the sampler has not read the cores since the last draw
-        lines = self.grid(self.size.width).plain.count("\n") if self.sample is not None else -1
+            return  # the sampler has not read the cores since the last draw, and the race goes on
+        lines = self.lines(self.size.width) if self.sample is not None else -1
         self._shown, self.sample, self.marks = shown, sample, marks
+        self._held = max(lines, 0) if hold_height else 0
         self.border_subtitle = f"{len(sample.cores)} CPUs {sample.total_percent:3.0f}%"
-        self.refresh(layout=self.grid(self.size.width).plain.count("\n") != lines)
+        self.refresh(layout=self.lines(self.size.width) != lines)
+
+    def lines(self, width: int) -> int:
+        return max(len(self.grid(width).plain.split("\n")) if self.sample is not None else 0, self._held)
 
     def rows(self) -> int:
         if self.styles.height is not None and self.styles.height.is_auto:
@@ -55,7 +63,7 @@ class CoresView(StyleOncePerPass):
         return self._grid[1]
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        return len(self.grid(width).plain.split("\n")) if self.sample is not None else 0
+        return self.lines(width)
 
     def render_line(self, y: int) -> Strip:
         width, style = self.size.width, self.pass_style
