@@ -6,7 +6,9 @@ For each workload, each round runs `tuiconc race … --mode isolated --json` (he
 the app in a 120×40 pseudo-terminal (ptyapp.py), which is started, raced with `r` as a person
 would, and asked to save its results with `x` (the JSON the app exports). Per lane it prints
 the median speedup of each and their ratio, in-app / headless: 1.00 means the app costs the
-lanes nothing. Target ≥ 0.95 for every lane.
+lanes nothing. Target ≥ 0.95 for every lane. Beside it, each round's own ratio (its app run over
+its headless run): their median and range, which show whether the machine's drift between runs
+is larger than the effect.
 """
 
 from __future__ import annotations
@@ -87,13 +89,16 @@ def main() -> None:
                 print(f"  {workload} round {round_ + 1} {where:<8} " + "  ".join(
                     f"{lane} {values[-1]:.2f}×" for lane, values in runs[where].items()), flush=True)
         print(f"{workload} {int(size):,}, isolated, {WORKERS} workers, {args.rounds} alternated rounds (medians):")
-        print(f"  {'lane':<16} {'headless':>9} {'in app':>9} {'app / headless':>15}")
+        print(f"  {'lane':<16} {'headless':>9} {'in app':>9} {'app / headless':>15} {'paired rounds':>22}")
         for lane, values in runs["headless"].items():
             app_values = runs["app"].get(lane, [])
             ratio = median(app_values) / median(values) if app_values and median(values) else float("nan")
+            # Each round's app run over its own headless run, minutes apart: the machine's drift cancels.
+            paired = [a / h for a, h in zip(app_values, values) if h]
+            pairs = f"{median(paired):.3f} ({min(paired):.3f}–{max(paired):.3f})" if paired else "—"
             worst = min(worst, ratio)
             print(f"  {lane:<16} {median(values):8.2f}× {median(app_values) if app_values else float('nan'):8.2f}× "
-                  f"{ratio:15.3f}   (app runs {', '.join(f'{v:.2f}' for v in app_values)}; "
+                  f"{ratio:15.3f} {pairs:>22}   (app runs {', '.join(f'{v:.2f}' for v in app_values)}; "
                   f"headless {', '.join(f'{v:.2f}' for v in values)})")
     print(f"worst lane, in app / headless: {worst:.3f} (target ≥ {TARGET}): {'met' if worst >= TARGET else 'MISSED'}")
     print(load_line())
