@@ -108,6 +108,13 @@ def runqueue_waits(pids: list[int]) -> dict[tuple[int, int], float]:
     return waits
 
 
+def _process(pid: int) -> psutil.Process | None:
+    try:
+        return psutil.Process(pid)
+    except psutil.Error:
+        return None  # it has ended
+
+
 def busy_cpu_seconds(times) -> float:
     """A CPU's time spent running anything: all of it but idle and waiting for I/O."""
     return sum(times) - times.idle - getattr(times, "iowait", 0.0)
@@ -195,9 +202,8 @@ class Sampler:
             self._thread.join()
 
     def watch(self, pid: int) -> None:
-        try:
-            process = psutil.Process(pid)
-        except psutil.Error:
+        process = _process(pid)
+        if process is None:
             return
         with self._lock:
             self._roots[pid] = process
@@ -229,9 +235,8 @@ class Sampler:
 
     def count_as_front_end(self, pid: int) -> None:
         """A helper process of tuiconc's (the local HTTP server): its CPU is not another program's."""
-        try:
-            process = psutil.Process(pid)
-        except psutil.Error:
+        process = _process(pid)
+        if process is None:
             return
         with self._lock:
             self._front_end.append(process)
@@ -285,14 +290,10 @@ class Sampler:
         for pid, root in roots:
             trees[pid] = [root]
             for child in self._table.descendants(pid):
-                process = known.get(child)
-                if process is None:
-                    try:
-                        process = psutil.Process(child)
-                    except psutil.Error:
-                        continue
-                self._processes[child] = process
-                trees[pid].append(process)
+                process = known.get(child) or _process(child)
+                if process is not None:
+                    self._processes[child] = process
+                    trees[pid].append(process)
         return trees
 
     def _sample_tree(self, pid: int, readings: list[ProcessReading]) -> float:
