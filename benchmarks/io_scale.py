@@ -26,7 +26,7 @@ import time
 from common import median, print_machine
 
 from tuiconc.engine.config import RaceConfig
-from tuiconc.arena.fdlimit import raise_open_file_limit
+from tuiconc.arena.limits import raise_open_file_limit
 from tuiconc.arena.httpserver import effective_backlog
 from tuiconc.engine.localserver import LocalServer
 from tuiconc.engine.race import Race

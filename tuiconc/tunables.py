@@ -28,6 +28,11 @@ PRIMES_BLOCK = 256
 SUM_SQUARES_BLOCK = 8192
 COUNTDOWN_BLOCK = 16384
 
+# Knobs for experiments: items per task sent to a worker, and the GIL's switch interval in a lane.
+MAX_ITEMS_PER_TASK = 10_000_000
+MIN_SWITCH_INTERVAL_MS = 0.001
+MAX_SWITCH_INTERVAL_MS = 1_000.0
+
 # Worker timeline: activity in buckets of 1 ms, kept per worker in a ring the arena drains.
 TIMELINE_BUCKET_S = 0.001
 TIMELINE_RING = 1024

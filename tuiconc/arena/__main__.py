@@ -17,19 +17,31 @@ import traceback
 from tuiconc import tunables
 
 from tuiconc.arena import protocol
-from tuiconc.arena.fdlimit import raise_open_file_limit
+from tuiconc.arena.limits import cap_memory, raise_open_file_limit
 from tuiconc.arena.lifeline import hold_lifeline
 from tuiconc.machine import interpreter_facts, peak_rss_bytes
 from tuiconc.runners import Job, LaneError, get_runner
-from tuiconc.workloads import Options, get_workload
+from tuiconc.workloads import Options, UserWorkload, get_workload, looks_like_spec
+from tuiconc.workloads.user import UserCodeError
 
 _write_lock = threading.Lock()
+_channel = [1]  # the file descriptor the protocol goes out on; see own_channel()
 
 
 def send(message: protocol.Message) -> None:
     line = protocol.encode(message).encode()
     with _write_lock:
-        os.write(sys.stdout.fileno(), line)
+        os.write(_channel[0], line)
+
+
+def own_channel() -> None:
+    """Keep the pipe to the front end for the protocol alone: anything else that writes to standard output
+    (a user's print, a library's banner, a child process) goes to /dev/null instead of into the messages."""
+    _channel[0] = os.dup(sys.stdout.fileno())
+    os.set_inheritable(_channel[0], False)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 # The timeline is drained this many buckets behind now: a bump marks the buckets its worker
@@ -79,12 +91,19 @@ def run_lane(config: dict) -> int:
     runner = get_runner(config["runner"])
     options = Options(**config.get("options", {}))
     start_method = config.get("start_method") if runner.uses_processes else None
-    tasks = workload.plan(config["size"], config["workers"])
+    if config.get("switch_interval_ms"):
+        sys.setswitchinterval(config["switch_interval_ms"] / 1000)
+    tasks = workload.plan(config["size"], config["workers"], config.get("items_per_task"))
     workers = runner.worker_count(config["workers"], len(tasks))
     job = Job(workload, options, tasks, workers, start_method, runner.make_board(workers, start_method),
               chunksize=chunksize(config.get("chunksize", 1), len(tasks), workers), variant=config.get("variant"),
               cluster=config.get("dask_scheduler"))
-    total = workload.total_units(config["size"])
+    total = sum(task[1] - task[0] for task in tasks) if isinstance(workload, UserWorkload) \
+        else workload.total_units(config["size"])
+    job.extra.update(tasks=len(tasks), items_per_task=round(total / len(tasks), 1) if tasks else 0)
+    note = workload.lane_note(runner.name, runner.asynchronous) if isinstance(workload, UserWorkload) else None
+    if note:
+        job.extra["note"] = note
     with runner.session(job):  # a cluster runner's cluster, started or reached: part of start-up
         send(protocol.Started(pid=os.getpid(), runner=runner.name, workers=job.workers,
                               start_method=job.start_method, total=total, origin=job.board.origin,
@@ -100,6 +119,8 @@ def run_lane(config: dict) -> int:
                 ended, cpu_after = time.monotonic(), time.process_time()
         # The work's wall time runs from its first task; creating workers before that is start-up.
         first_task_at = job.board.first_task[0] or started
+        if isinstance(workload, UserWorkload) and config.get("digests"):
+            write_digests(config["digests"], workload.item_digests(partials))
         send(protocol.Finished(
             answer=workload.combine(partials),
             wall_s=ended - first_task_at,
@@ -111,13 +132,21 @@ def run_lane(config: dict) -> int:
     return 0
 
 
+def write_digests(path: str, digests: bytes) -> None:
+    """Every item's result digest, in item order, for the front end to compare with the sequential lane's."""
+    partial = f"{path}.{os.getpid()}.part"
+    with open(partial, "wb") as out:
+        out.write(digests)
+    os.replace(partial, path)
+
+
 def chunksize(asked: int, tasks: int, workers: int) -> int:
     """0 means "batch": about four chunks per worker, as multiprocessing.Pool.map chooses."""
     return max(1, -(-tasks // (workers * 4))) if asked == 0 else asked
 
 
 def _readable(error: BaseException) -> str:
-    if isinstance(error, LaneError):
+    if isinstance(error, (LaneError, UserCodeError)):
         return str(error)
     if "pickle" in type(error).__name__.lower() or "pickle" in str(error).lower():
         return (f"work could not be sent to a worker process ({type(error).__name__}: {error}). A process pool "
@@ -143,12 +172,15 @@ def main(argv: list[str]) -> int:
         print("usage: python -m tuiconc.arena '<json lane config>' (started by tuiconc, not by hand)", file=sys.stderr)
         return 2
     config = json.loads(argv[0])
+    own_channel()
     lower_priority(config.get("nice", tunables.ARENA_NICE))
     raise_open_file_limit()
+    if looks_like_spec(config["workload"]):
+        cap_memory()
     hold_lifeline()
     try:
         return run_lane(config)
-    except Exception as error:  # every failure becomes a message a person can read
+    except BaseException as error:  # every failure becomes a message a person can read, even a SystemExit
         traceback.print_exc(file=sys.stderr)
         send(protocol.Error(message=_readable(error)))
         return 1

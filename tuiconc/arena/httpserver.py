@@ -15,7 +15,7 @@ import socket
 import sys
 
 from tuiconc import tunables
-from tuiconc.arena.fdlimit import raise_open_file_limit
+from tuiconc.arena.limits import raise_open_file_limit
 from tuiconc.arena.lifeline import hold_lifeline
 
 HOST = "127.0.0.1"

@@ -10,7 +10,8 @@ from tuiconc.engine.interpreter_probe import InterpreterError, probe
 from tuiconc.engine.labs import LABS, LaneSpec, lab_lanes
 from tuiconc.machine import default_start_method, start_methods
 from tuiconc.runners import RUNNERS
-from tuiconc.workloads import WORKLOADS, Options
+from tuiconc.workloads import WORKLOADS, Options, UserWorkload, get_workload, looks_like_spec
+from tuiconc.workloads.user_spec import SpecError, parse_spec
 
 MODES = ("together", "isolated")
 
@@ -36,10 +37,14 @@ class RaceConfig:
     # Other interpreters: (lane name or "*" for every lane, path to python).
     pythons: tuple[tuple[str, str], ...] = ()
     repeat: int = tunables.DEFAULT_REPEAT  # rounds of every lane; each lane's figure is the median of its runs
+    # Knobs for experiments: items per task sent to a worker (None: the workload's own split), and the
+    # GIL's switch interval in the lanes (None: Python's default, 5 ms).
+    items_per_task: int | None = None
+    switch_interval_ms: float | None = None
 
     @property
     def effective_size(self) -> int:
-        return WORKLOADS[self.workload].default_size if self.size is None else self.size
+        return get_workload(self.workload).default_size if self.size is None else self.size
 
     def options(self, url: str | None = None, variant: str | None = None) -> Options:
         return Options(latency_ms=self.latency_ms, payload_bytes=self.payload_bytes, url=url or self.url,
@@ -47,7 +52,7 @@ class RaceConfig:
 
     @property
     def needs_local_server(self) -> bool:
-        return WORKLOADS[self.workload].needs_server and self.url is None
+        return get_workload(self.workload).needs_server and self.url is None
 
     def lane_specs(self) -> tuple[LaneSpec, ...]:
         if self.lab in LABS:
@@ -69,6 +74,9 @@ class RaceConfig:
             summary["lab"] = self.lab
         if self.dask_scheduler:
             summary["dask_scheduler"] = self.dask_scheduler
+        for knob in ("items_per_task", "switch_interval_ms"):
+            if getattr(self, knob) is not None:
+                summary[knob] = getattr(self, knob)
         return summary
 
     def to_dict(self) -> dict:
@@ -83,14 +91,32 @@ def selectable_workloads() -> list[str]:
     return [name for name, workload in WORKLOADS.items() if not workload.hidden]
 
 
+def canonical_workload(name: str, cwd: str | None = None) -> str:
+    """A user's `FILE.py:FUNC` with the file's absolute path (lanes may start elsewhere); others as given."""
+    if not looks_like_spec(name):
+        return name
+    try:
+        return parse_spec(name, cwd).text
+    except SpecError:
+        return name  # check_workload says what is wrong with it
+
+
 def check_workload(name: str, lab: str | None = None) -> str | None:
+    if looks_like_spec(name):
+        try:
+            user = get_workload(name)
+            assert isinstance(user, UserWorkload)
+            user.code  # noqa: B018  parses the file: a missing function or a syntax error is said here
+        except SpecError as error:
+            return str(error)
+        return None
     if name not in WORKLOADS or (WORKLOADS[name].hidden and lab is None):
         return f"unknown workload {name!r}; choose one of: {_choices(selectable_workloads())}"
     return None
 
 
 def check_size(workload: str, size: int) -> str | None:
-    limit = WORKLOADS[workload].max_size
+    limit = get_workload(workload).max_size
     if size < 1:
         return f"size must be at least 1 (got {size:,})"
     if size > limit:
@@ -133,8 +159,12 @@ def check_runners(runners) -> str | None:
 
 
 def check_lanes(config: RaceConfig) -> str | None:
-    """Every lane's runner must be available on the interpreter that lane will run on."""
+    """Every lane's runner must be available on the interpreter that lane will run on, and for the workload."""
+    workload = get_workload(config.workload) if check_workload(config.workload) is None else None
     for lane in config.lane_specs():
+        reason = workload.unavailable_reason(lane.runner) if isinstance(workload, UserWorkload) else None
+        if reason:
+            return f"runner {lane.runner!r} can't race {workload.label}: {reason}"
         python = config.python_for(lane)
         if python is None:
             reason = RUNNERS[lane.runner].unavailable_reason()
@@ -162,6 +192,19 @@ def check_pythons(pythons, lane_names) -> str | None:
     for target, path in pythons:
         if target != "*" and target not in lane_names:
             return f"--python {target}=…: no lane is called {target!r}; lanes: {_choices(lane_names)}"
+    return None
+
+
+def check_items_per_task(items: int | None) -> str | None:
+    if items is not None and not 1 <= items <= tunables.MAX_ITEMS_PER_TASK:
+        return f"items per task must be from 1 to {tunables.MAX_ITEMS_PER_TASK:,} (got {items:,})"
+    return None
+
+
+def check_switch_interval(ms: float | None) -> str | None:
+    if ms is not None and not tunables.MIN_SWITCH_INTERVAL_MS <= ms <= tunables.MAX_SWITCH_INTERVAL_MS:
+        return (f"the switch interval must be from {tunables.MIN_SWITCH_INTERVAL_MS:g} to "
+                f"{tunables.MAX_SWITCH_INTERVAL_MS:,g} ms (got {ms:g})")
     return None
 
 
@@ -231,6 +274,8 @@ def problems(config: RaceConfig) -> dict[str, str]:
         ("workers", check_workers(config.workers, config.runners)
          or next(filter(None, (check_workers(lane.workers, [lane.runner]) for lane in lanes if lane.workers)), None)),
         ("repeat", check_repeat(config.repeat)),
+        ("items_per_task", check_items_per_task(config.items_per_task)),
+        ("switch_interval_ms", check_switch_interval(config.switch_interval_ms)),
         ("latency_ms", check_latency(config.latency_ms)),
         ("payload_bytes", check_payload(config.payload_bytes)),
         ("url", check_url(config.url) if config.url is not None else None),

@@ -163,6 +163,7 @@ class LaneTracker:
             state.python = message.python
             state.gil_enabled = message.gil_enabled
             state.extra = dict(message.extra)
+            state.total = message.total or state.total  # a user's tuiconc_items() decides how many items there are
             self.timeline.begin_lane(state.name, message.origin, message.switch_interval_s)
             if self.on_running is not None:
                 self.on_running(message.pid)

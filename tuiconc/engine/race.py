@@ -10,6 +10,7 @@ No UI here. The CLI and the app both drive this API:
 from __future__ import annotations
 
 import copy
+import shutil
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,7 +29,9 @@ from tuiconc.engine.timeline import Timeline
 from tuiconc.engine.trace import write_trace
 from tuiconc.engine.disturbance import disturbance
 from tuiconc.engine.verdict import classify, spread_verdict, verdict
-from tuiconc.workloads import WORKLOADS
+from tuiconc.engine import same_results
+from tuiconc.engine.lanefolders import make_lane_folder
+from tuiconc.workloads import UserWorkload, get_workload
 
 RaceStatus = Literal["ready", "preparing", "running", "finished", "cancelled", "failed"]
 
@@ -215,7 +218,7 @@ class RaceHandle:
 class Race(RaceHandle):
     def __init__(self, config: RaceConfig, sampler: Sampler | None = None, python: str | None = None):
         self.config = validate(config)
-        self.workload = WORKLOADS[config.workload]
+        self.workload = get_workload(config.workload)
         self.python = python
         self._own_sampler = sampler is None
         self.sampler = sampler or Sampler()
@@ -235,9 +238,14 @@ class Race(RaceHandle):
         self._thread: threading.Thread | None = None
         self._started_at = 0.0
         self._ended_at = 0.0
+        # A user's function: each lane's per-item digests go here, to be compared with the sequential lane's.
+        self._digests = ""
+        self._items_from_function = isinstance(self.workload, UserWorkload) and self.workload.code.has_items
 
     # -- the public API -------------------------------------------------------------------
     def start(self) -> "Race":
+        if isinstance(self.workload, UserWorkload):
+            self._digests = make_lane_folder()
         self._started_at = time.monotonic()
         self.timeline = Timeline(self._started_at, tunables.TIMELINE_BUCKET_S)
         self.recorder = Recorder(time.monotonic, self._started_at)
@@ -268,7 +276,7 @@ class Race(RaceHandle):
                 tree = self.sampler.tree(lane.pid)
                 live[lane.name] = (tree.cores_now, tree.rss_bytes / MB)
         elapsed = (self._ended_at or now) - self._started_at if self._started_at else 0.0
-        return fill_live_figures(state, trackers, now, elapsed, live, self.workload.waits)
+        return fill_live_figures(state, trackers, now, elapsed, live, waits(self.workload, state.lanes))
 
     def recording(self) -> Recording:
         """Everything this race showed so far, replayable with `tuiconc replay`."""
@@ -317,6 +325,8 @@ class Race(RaceHandle):
                     lane.wait()
             if server is not None:
                 server.stop()
+            if self._digests:
+                shutil.rmtree(self._digests, ignore_errors=True)
             if self._own_sampler:
                 self.sampler.stop()
             self._ended_at = time.monotonic()
@@ -336,7 +346,7 @@ class Race(RaceHandle):
                 self._run_lanes([lane])
         if not self._cancel.is_set():
             with self._lock:
-                close_round(self._state, self.workload.waits)
+                close_round(self._state, waits(self.workload, self._state.lanes))
 
     def _make_lane(self, state: LaneState, url: str | None) -> LaneProcess:
         spec = self._specs[state.name]
@@ -349,7 +359,11 @@ class Race(RaceHandle):
             "chunksize": spec.chunksize,
             "variant": spec.variant,
             "options": vars(self.config.options(url, spec.variant)),
+            "items_per_task": self.config.items_per_task,
+            "switch_interval_ms": self.config.switch_interval_ms,
         }
+        if self._digests:
+            config["digests"] = same_results.digests_path(self._digests, state.name)
         if spec.runner == "dask" and self.config.dask_scheduler:
             config["dask_scheduler"] = self.config.dask_scheduler
         return LaneProcess(state, config, self._lock, self.timeline,
@@ -387,6 +401,9 @@ class Race(RaceHandle):
                 if not self.workload.answered(state.answer, state.expected):
                     fields["status"] = "failed"  # no answer at all: no place, no speedup, not in the verdict
         lane.settle(**fields)
+        if self._digests:
+            with self._lock:
+                same_results.check_lanes(self._state.lanes, self._digests, self._items_from_function)
 
     def _record_samples(self) -> None:
         """Core and lane-tree readings for the recording, at the sampler's pace."""
@@ -413,6 +430,14 @@ class Race(RaceHandle):
                 if not lane.ended:
                     lane.status = "cancelled"
         self._set_status("failed", message)
+
+
+def waits(workload, lanes: list[LaneState]) -> bool:
+    """Whether the work mostly waits (its ideal speedup is K overlapping waits): as the workload declares, or
+    for a user's function as its sequential lane measured."""
+    if isinstance(workload, UserWorkload):
+        return classify(lanes) in ("io", "mixed")
+    return workload.waits
 
 
 def _rounded(value: float | None) -> float | None:

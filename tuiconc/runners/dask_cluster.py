@@ -37,14 +37,15 @@ def _no_bump(done: int) -> None:
     """Workers may be on other machines: their hot loops have no board to bump."""
 
 
-def run_batch(workload_name: str, options: Options, tasks: list[Task]) -> tuple[int, str, float]:
-    """One future's work, on a Dask worker: (partial answer, that worker's address, seconds computing)."""
+def run_batch(workload_name: str, options: Options, tasks: list[Task]) -> tuple[list, str, float]:
+    """One future's work, on a Dask worker: (its tasks' partial answers, that worker's address, seconds computing)."""
     from distributed import get_worker
 
     workload = get_workload(workload_name)
+    workload.prepare(asynchronous=False)
     began = time.perf_counter()
-    partial = sum(workload.run_task(task, _no_bump, options) for task in tasks)
-    return partial, get_worker().address, time.perf_counter() - began
+    partials = [workload.run_task(task, _no_bump, options) for task in tasks]
+    return partials, get_worker().address, time.perf_counter() - began
 
 
 def process_figures() -> tuple[float, int]:
@@ -84,6 +85,7 @@ class Dask(Runner):
                     client = _connect(job.cluster)
                 with contextlib.closing(client):
                     _fit_to(job, client)
+                    _send_user_code(job, client)
                     job.connection = client
                     yield
             finally:
@@ -103,7 +105,7 @@ class Dask(Runner):
         futures = client.map(run_batch, [job.workload.name] * len(plan), [job.options] * len(plan), plan,
                              pure=False)
         total = job.workload.total_units  # progress units, as the hot loops would have bumped them
-        units = {future.key: sum(total(stop) - total(start) for start, stop in batch)
+        units = {future.key: sum(total(task[1]) - total(task[0]) for task in batch)
                  for future, batch in zip(futures, plan)}
         pending = {future.key: future for future in futures}
         partials, ran_on, computing_s = [], {}, 0.0
@@ -112,7 +114,7 @@ class Dask(Runner):
             for future, (partial, address, seconds) in _results(as_completed(futures, with_results=True)):
                 # Let go of it: a result still wanted is recomputed if the worker holding it dies.
                 pending.pop(future.key).release()
-                partials.append(partial)
+                partials.extend(partial)
                 computing_s += seconds
                 ran_on[address] = ran_on.get(address, 0) + 1
                 # Counted on arrival, not bumped in the hot loop: the worker may be on another machine.
@@ -165,6 +167,14 @@ def _fit_to(job: Job, client) -> None:
         job.extra["dashboard"] = client.dashboard_link
     if job.cluster is not None:
         job.start_method = None  # the cluster's workers were started by whoever started them
+
+
+def _send_user_code(job: Job, client) -> None:
+    """An external cluster's workers may be on other machines: they receive a user's file before the lane
+    starts (a local cluster's workers import it from its path)."""
+    path = getattr(getattr(job.workload, "spec", None), "path", None)
+    if job.cluster is not None and path:
+        client.upload_file(path)
 
 
 def _results(completed):

@@ -45,7 +45,9 @@ def _init_worker(workload_name: str, options: Options, board_parts: tuple, next_
     with next_slot.get_lock():
         slot = next_slot.value
         next_slot.value += 1
-    _worker = _WorkerState(get_workload(workload_name), options, Board(*board_parts), slot)
+    workload = get_workload(workload_name)
+    workload.prepare(asynchronous=False)  # a user's module is imported before the clock starts
+    _worker = _WorkerState(workload, options, Board(*board_parts), slot)
     _worker.account()
 
 

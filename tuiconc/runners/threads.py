@@ -22,22 +22,28 @@ class Threading(Runner):
     def run(self, job: Job) -> list[int]:
         pending = collections.deque(job.tasks)
         results: list[int] = []
+        failures: list[BaseException] = []
 
         def work(slot: int) -> None:
             bump = job.board.bumper(slot)
-            while True:
+            while not failures:
                 try:
                     task = pending.popleft()  # deque.popleft is atomic: no lock needed
                 except IndexError:
                     return
                 job.board.mark_task_start()
-                results.append(job.workload.run_task(task, bump, job.options))
+                try:
+                    results.append(job.workload.run_task(task, bump, job.options))
+                except BaseException as error:  # the lane fails with it, as a pool's map would raise it
+                    failures.append(error)
 
         threads = [threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(job.workers)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+        if failures:
+            raise failures[0]
         return results
 
 

@@ -6,7 +6,7 @@ import threading
 import time
 
 from tuiconc.tunables import SUM_SQUARES_BLOCK
-from tuiconc.workloads.base import Bump, Options, Task, Workload
+from tuiconc.workloads.base import plan_tasks, Bump, Options, Task, Workload
 from tuiconc.workloads.cpu import SumSquares
 
 
@@ -70,8 +70,8 @@ class TinyTasks(Workload):
     description = "Sum of squares below N in tasks of 100 numbers: each task is cheaper than its trip to a process."
     hidden = True
 
-    def plan(self, size: int, workers: int) -> list[Task]:
-        return [(start, min(size, start + TINY_TASK)) for start in range(0, size, TINY_TASK)]
+    def plan(self, size: int, workers: int, items_per_task: int | None = None) -> list[Task]:
+        return plan_tasks(size, workers, items_per_task=items_per_task or TINY_TASK)
 
     def run_task(self, task: Task, bump: Bump, options: Options, resource=None) -> int:
         start, stop = task
