@@ -21,6 +21,7 @@ from tuiconc.arena.limits import cap_memory, raise_open_file_limit
 from tuiconc.arena.lifeline import hold_lifeline
 from tuiconc.machine import interpreter_facts, peak_rss_bytes
 from tuiconc.runners import Job, LaneError, get_runner
+from tuiconc.runners.base import chunksize
 from tuiconc.workloads import Options, UserWorkload, get_workload, looks_like_spec
 from tuiconc.workloads.user import UserCodeError
 
@@ -138,11 +139,6 @@ def write_digests(path: str, digests: bytes) -> None:
     with open(partial, "wb") as out:
         out.write(digests)
     os.replace(partial, path)
-
-
-def chunksize(asked: int, tasks: int, workers: int) -> int:
-    """0 means "batch": about four chunks per worker, as multiprocessing.Pool.map chooses."""
-    return max(1, -(-tasks // (workers * 4))) if asked == 0 else asked
 
 
 def _readable(error: BaseException) -> str:

@@ -40,8 +40,43 @@ def app_parser() -> OneLineParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tuiconc {__version__}")
-    add_race_options(parser)
+    add_race_options(parser, many_workloads=True)
+    add_own_code_options(parser)
+    # Hidden: how `tuiconc serve` starts each page's app. Served, the app offers only the functions
+    # the server was started with (--offer: offered, not chosen) and can't be told to import another.
+    parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--offer", action="append", default=[], metavar="SPEC", help=argparse.SUPPRESS)
     return parser
+
+
+def add_own_code_options(parser: argparse.ArgumentParser) -> None:
+    """--workloads DIR, for the app and for `serve` (a headless race races one function)."""
+    parser.add_argument("--workloads", action="append", default=[], metavar="DIR",
+                        help="offer every function of one argument of every *.py file in DIR, found by reading "
+                             "the files (none is run until you race it); may be repeated. The app also offers "
+                             "those of ~/.config/tuiconc/workloads/ ($XDG_CONFIG_HOME/tuiconc/workloads/) when it "
+                             "exists")
+
+
+def app_settings(args: argparse.Namespace, default_folder: bool = True):
+    """The app's starting settings and the functions it offers, from its options (or serve's): the first
+    --workload is chosen; every user's function named, then those found in folders, is offered.
+    ConfigError: a setting, a function or a folder that can't be used, in one line."""
+    from tuiconc.cli.race import config_from
+    from tuiconc.engine.config import ConfigError
+    from tuiconc.engine.user_workloads import gather
+    from tuiconc.workloads import looks_like_spec
+    from tuiconc.workloads.user_spec import SpecError
+
+    given = list(args.workload or [])
+    args.workload = given[0] if given else None
+    config = config_from(args, default_mode="isolated")
+    try:
+        own = gather([name for name in given if looks_like_spec(name)] + list(getattr(args, "offer", [])),
+                     args.workloads, default=default_folder)
+    except SpecError as error:
+        raise ConfigError(str(error)) from None
+    return config, own
 
 
 def command_parser(name: str):
@@ -64,13 +99,12 @@ def main(argv: list[str]) -> int:
         if command:
             module, parser = command_parser(command)
             return module.run(parser.parse_args(argv[1:]))
-        from tuiconc.cli.race import config_from
-
-        config = config_from(app_parser().parse_args(argv), default_mode="isolated")
+        args = app_parser().parse_args(argv)
+        config, own = app_settings(args, default_folder=not args.served)  # served: serve read it, at its start
     except ConfigError as error:
         prog = f"tuiconc {command}" if command else "tuiconc"
         print(f"{prog}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     from tuiconc.ui.app import run_app
 
-    return run_app(config)
+    return run_app(config, own=own, served=args.served)

@@ -42,6 +42,17 @@ def whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def positive_ms(text: str) -> float:
+    """Milliseconds, fractions allowed: 0.5, 5, 100."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected milliseconds, e.g. 0.5 or 5, got {text!r}") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of milliseconds, got {text!r}")
+    return value
+
+
 def results_file(text: str) -> str:
     if not text.lower().endswith((".json", ".csv", ".md")):
         raise argparse.ArgumentTypeError(f"save as .json, .csv or .md, not {text!r}")

@@ -9,9 +9,10 @@ import os
 from tuiconc import tunables
 import sys
 
-from tuiconc.cli.common import (EXIT_CODES_HELP, EXIT_LANE_FAILED, EXIT_NOT_SAVED, EXIT_OK, print_out, results_file,
-                                run_to_end, stdout_failure, whole_number, writable_file)
-from tuiconc.engine.config import ConfigError, RaceConfig, check_lab, lab_config, problems, selectable_workloads
+from tuiconc.cli.common import (EXIT_CODES_HELP, EXIT_LANE_FAILED, EXIT_NOT_SAVED, EXIT_OK, positive_ms, print_out,
+                                results_file, run_to_end, stdout_failure, whole_number, writable_file)
+from tuiconc.engine.config import (ConfigError, RaceConfig, canonical_workload, check_lab, lab_config, problems,
+                                   selectable_workloads)
 from tuiconc.engine.labs import LABS
 from tuiconc.machine import default_start_method
 from tuiconc.runners import RUNNERS
@@ -31,10 +32,23 @@ def runner_list(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
-def add_race_options(parser: argparse.ArgumentParser) -> None:
+class GivenOnce(argparse.Action):
+    """An option that takes one value: given twice, the second would silently replace the first."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(f"{option_string} may be given once (got {getattr(namespace, self.dest)!r}, then {values!r})")
+        setattr(namespace, self.dest, values)
+
+
+def add_race_options(parser: argparse.ArgumentParser, many_workloads: bool = False) -> None:
+    """The race settings; `many_workloads`: --workload may be repeated (the app offers each, the first chosen)."""
     group = parser.add_argument_group("race settings")
     group.add_argument("--workload", "-w", default=None, metavar="NAME",
-                       help=f"what to run: {', '.join(selectable_workloads())} (default: primes)")
+                       action="append" if many_workloads else GivenOnce,
+                       help=f"what to run: {', '.join(selectable_workloads())} (default: primes), or your own "
+                            f"function: FILE.py:FUNC or package.module:FUNC (see README, \"Your own code\")"
+                            + ("; may be repeated: each is offered, the first is chosen" if many_workloads else ""))
     group.add_argument("--size", "-n", type=whole_number, metavar="N",
                        help="how much work; each workload has a default that takes a few seconds sequentially")
     group.add_argument("--workers", "-k", type=whole_number, default=None, metavar="K",
@@ -53,6 +67,12 @@ def add_race_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--python", metavar="[LANE=]PATH", action="append", type=python_choice, default=[],
                        help="run every lane, or the one named, on another interpreter "
                             "(e.g. --python free-threaded=/usr/bin/python3.14t); may be repeated")
+    knobs = parser.add_argument_group("knobs for experiments")
+    knobs.add_argument("--items-per-task", type=whole_number, default=None, metavar="N",
+                       help="items (units of work) in each task handed to a worker or sent to a pool (default: about "
+                            f"{tunables.CHUNKS_PER_WORKER} tasks per worker); 1 shows tiny tasks drowning a pool")
+    knobs.add_argument("--switch-interval-ms", type=positive_ms, default=None, metavar="MS",
+                       help="the GIL's switch interval in every lane, sys.setswitchinterval (default: Python's 5 ms)")
     io = parser.add_argument_group("I/O workload options")
     io.add_argument("--latency-ms", type=whole_number, default=tunables.DEFAULT_LATENCY_MS, metavar="MS",
                     help=f"how long each sleep or local-server reply waits (default: {tunables.DEFAULT_LATENCY_MS})")
@@ -67,7 +87,8 @@ def add_race_options(parser: argparse.ArgumentParser) -> None:
 
 def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
     common = dict(start_method=args.start_method, latency_ms=args.latency_ms, payload_bytes=args.payload_bytes,
-                  url=args.url, pythons=tuple(args.python), repeat=args.repeat, dask_scheduler=args.dask_scheduler)
+                  url=args.url, pythons=tuple(args.python), repeat=args.repeat, dask_scheduler=args.dask_scheduler,
+                  items_per_task=args.items_per_task, switch_interval_ms=args.switch_interval_ms)
     if args.lab is not None:
         if check_lab(args.lab):
             raise ConfigError(check_lab(args.lab))
@@ -78,7 +99,7 @@ def config_from(args: argparse.Namespace, default_mode: str) -> RaceConfig:
         config = lab.with_changes(size=_given(args.size, lab.size), workers=_given(args.workers, lab.workers),
                                   mode=_given(args.mode, lab.mode), **common)
     else:
-        config = RaceConfig(workload=_given(args.workload, "primes"), size=args.size,
+        config = RaceConfig(workload=canonical_workload(_given(args.workload, "primes")), size=args.size,
                             runners=_given(args.runners, tunables.DEFAULT_RUNNERS),
                             workers=_given(args.workers, tunables.DEFAULT_WORKERS),
                             mode=_given(args.mode, default_mode), **common)

@@ -122,19 +122,51 @@ DESCRIPTION = "Serve the app to a web browser (textual-serve)."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from tuiconc.cli import add_own_code_options
     from tuiconc.cli.race import add_race_options
 
     parser.add_argument("--port", type=whole_number, default=8000, help="default: 8000")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, this machine only); "
                              "anything else lets other machines start races on this one")
-    add_race_options(parser)
+    add_race_options(parser, many_workloads=True)
+    add_own_code_options(parser)
+    parser.epilog = ("Your own functions (--workload FILE.py:FUNC, --workloads DIR and the default folder) are "
+                     "read once, when the server starts: a page offers those and no others, and can't name a file "
+                     "or module to import.")
+
+
+# Options the server reads itself rather than pass to each page's app as typed: the address, and
+# the user's functions, which it passes as the fixed list it found when it started.
+SERVER_OPTIONS = ("--host", "--port", "--workload", "-w", "--workloads")
+
+
+def page_app_arguments(argv: list[str], chosen: list[str], offered: list[str]) -> list[str]:
+    """The app command's arguments for every page: serve's race options as given, less the server's own,
+    with the functions to choose from as found at the start (absolute paths), and --served."""
+    kept: list[str] = []
+    skip = False
+    for item in argv:
+        if skip:
+            skip = False
+        elif item in SERVER_OPTIONS:
+            skip = True  # its value follows
+        elif item.startswith(tuple(f"{option}=" for option in SERVER_OPTIONS if option.startswith("--"))):
+            pass
+        elif item.startswith("-w") and not item.startswith("--"):
+            pass  # -wNAME
+        else:
+            kept.append(item)
+    workloads = [argument for name in chosen for argument in ("--workload", name)]
+    return [*kept, *workloads, *(argument for spec in offered for argument in ("--offer", spec)), "--served"]
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    from tuiconc.cli.race import config_from
+    from tuiconc.cli import app_settings
+    from tuiconc.engine.config import canonical_workload
 
-    config_from(args, default_mode="isolated")  # the served app's settings must be valid too
+    chosen = [canonical_workload(name) for name in args.workload or []]
+    _, own = app_settings(args)  # the served app's settings must be valid too; its functions are read now
     problem = check_port(args.port)
     if not problem and not port_is_free(args.host, args.port):
         problem = f"port {args.port} on {args.host} is in use (or the address is not this machine's); try --port"
@@ -144,14 +176,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if args.host != LOOPBACK:
         print(f"tuiconc serve: warning: listening on {args.host}, not only this machine: anyone who can reach "
               f"it can start races here", file=sys.stderr)
-    app_arguments = []
-    skip = False
-    for item in argv:  # the race options go to each browser's app; --host and --port are the server's
-        if skip:
-            skip = False
-        elif item in ("--host", "--port"):
-            skip = True
-        elif not item.startswith(("--host=", "--port=")):
-            app_arguments.append(item)
-    serve(args.host, args.port, app_arguments)
+    for skipped in own.skipped:
+        print(f"tuiconc serve: warning: not offered: {skipped}", file=sys.stderr)
+    offered = [spec for spec in own.specs if spec not in chosen]
+    serve(args.host, args.port, page_app_arguments(argv, chosen, offered))
     return EXIT_OK

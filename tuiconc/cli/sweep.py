@@ -25,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     defaults = ",".join(map(str, default_worker_counts(usable_cpus())))
     parser.add_argument("--workload", "-w", default="primes", metavar="NAME",
-                        help=f"what to run: {', '.join(selectable_workloads())} (default: primes)")
+                        help=f"what to run: {', '.join(selectable_workloads())} (default: primes), or your own "
+                             f"function: FILE.py:FUNC or package.module:FUNC")
     parser.add_argument("--runner", "-r", default="multiprocessing", metavar="NAME",
                         help=f"the runner to scale, from: {', '.join(RUNNERS)} (default: multiprocessing)")
     parser.add_argument("--workers", "-k", type=worker_counts, default=None, metavar="K1,K2",
@@ -51,13 +52,13 @@ def run(args: argparse.Namespace) -> int:
 
     from tuiconc.cli.common import (EXIT_LANE_FAILED, EXIT_NOT_SAVED, EXIT_OK, EXIT_USAGE, print_out, run_to_end,
                                     stdout_failure)
-    from tuiconc.engine.config import RaceConfig
+    from tuiconc.engine.config import RaceConfig, canonical_workload
     from tuiconc.machine import usable_cpus
     from tuiconc.engine.sweep import Sweep, check_sweep, default_worker_counts
     from tuiconc.render.sweep_view import show_results
 
     workers = args.workers if args.workers is not None else default_worker_counts(usable_cpus())
-    config = RaceConfig(workload=args.workload, size=args.size, start_method=args.start_method,
+    config = RaceConfig(workload=canonical_workload(args.workload), size=args.size, start_method=args.start_method,
                         runners=(args.runner,), workers=max(workers, default=1), mode="isolated",
                         repeat=args.repeat)
     problem = check_sweep(config, args.runner, workers)

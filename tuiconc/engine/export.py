@@ -55,6 +55,8 @@ def to_markdown(states: list[RaceState]) -> str:
             lines.append("| " + " | ".join(cells[column.key] for column in columns) + " |")
         if state.verdict:
             lines += ["", state.verdict]
+        if state.recommendation:
+            lines += ["", state.recommendation.text]
         lines.append("")
     return "\n".join(lines)
 

@@ -28,6 +28,7 @@ from tuiconc.engine.sampler import Sampler, SamplerLike, TreeSample
 from tuiconc.engine.timeline import Timeline
 from tuiconc.engine.trace import write_trace
 from tuiconc.engine.disturbance import disturbance
+from tuiconc.engine.recommend import Recommendation, recommend
 from tuiconc.engine.verdict import classify, spread_verdict, verdict
 from tuiconc.engine import same_results
 from tuiconc.engine.lanefolders import make_lane_folder
@@ -82,6 +83,7 @@ class RaceState:
             "verdict": self.verdict,
             "disturbed": self.disturbed is not None,
             "disturbed_reason": self.disturbed,
+            "recommendation": recommendation.to_dict() if (recommendation := self.recommendation) else None,
         }
 
     @property
@@ -102,6 +104,11 @@ class RaceState:
             return (f"Together, the lanes shared {self.machine['usable_cpus']} CPUs, so each lane's figures include "
                     f"the others' load: race isolated (mode) for a verdict.")
         return spread_verdict(self.lanes) or verdict(self.lanes)
+
+    @property
+    def recommendation(self) -> Recommendation | None:
+        """What to use for this work, and with which settings, from the measurements (engine.recommend)."""
+        return recommend(self)
 
 
 def ideal_speedup(workers: int, usable_cpus: int, io_bound: bool, usable_cores: int | None = None) -> float:
@@ -236,6 +243,7 @@ class Race(RaceHandle):
         self.timeline = Timeline(time.monotonic(), tunables.TIMELINE_BUCKET_S)
         self.recorder = Recorder(time.monotonic, time.monotonic())
         self._thread: threading.Thread | None = None
+        self._samples: threading.Thread | None = None
         self._started_at = 0.0
         self._ended_at = 0.0
         # A user's function: each lane's per-item digests go here, to be compared with the sequential lane's.
@@ -251,9 +259,18 @@ class Race(RaceHandle):
         self.recorder = Recorder(time.monotonic, self._started_at)
         self.sampler.start()
         self._thread = threading.Thread(target=self._orchestrate, name="tuiconc-race", daemon=True)
+        self._samples = threading.Thread(target=self._record_samples, name="tuiconc-race-samples", daemon=True)
         self._thread.start()
-        threading.Thread(target=self._record_samples, name="tuiconc-race-samples", daemon=True).start()
+        self._samples.start()
         return self
+
+    def run(self) -> RaceState:
+        """As RaceHandle.run, and the race's own threads have ended too: a script racing in a loop keeps none."""
+        state = super().run()
+        for thread in (self._thread, self._samples):
+            if thread is not None:
+                thread.join()
+        return state
 
     def cancel(self, wait: bool = True) -> None:
         """End every process of every lane; with wait, return once they are all gone."""

@@ -18,10 +18,13 @@ from tuiconc.engine.recording import Recording
 from tuiconc.engine.schema import fields_problem, is_number, matches
 from tuiconc.machine import machine_facts
 from tuiconc.runners import RUNNERS
+from tuiconc.workloads import looks_like_spec
+from tuiconc.workloads.user_spec import SpecError, parse_spec
 
 CONFIG_TYPES = {"workload": "str", "size": "int | None", "workers": "int", "runners": "list[str]", "mode": "str",
                 "start_method": "str", "latency_ms": "int", "payload_bytes": "int", "url": "str | None",
-                "lab": "str | None", "pythons": "list[list[str]]", "repeat": "int", "dask_scheduler": "str | None"}
+                "lab": "str | None", "pythons": "list[list[str]]", "repeat": "int", "dask_scheduler": "str | None",
+                "items_per_task": "int | None", "switch_interval_ms": "float | None"}
 PAYLOAD_TYPES = {
     "status": {"status": "str", "error": "str | None", "expected": "int | None"},
     "spawn": {"lane": "str", "pid": "int", "at": "float"},
@@ -51,7 +54,7 @@ def _config_problem(config: dict) -> str | None:
     if "workload" not in config:
         return "its settings name no workload"
     lab = config.get("lab")
-    problem = ((check_lab(lab) if lab is not None else None) or check_workload(config["workload"], lab)
+    problem = ((check_lab(lab) if lab is not None else None) or _workload_problem(config["workload"], lab)
                or check_mode(config.get("mode", "isolated"))
                or check_latency(config.get("latency_ms", 0)) or check_payload(config.get("payload_bytes", 0))
                or check_repeat(config.get("repeat", 1)))
@@ -62,6 +65,17 @@ def _config_problem(config: dict) -> str | None:
     if problem is None and any(len(pair) != 2 for pair in config.get("pythons", ())):
         problem = "its --python settings are not LANE=PATH pairs"
     return f"its settings: {problem}" if problem else None
+
+
+def _workload_problem(name: str, lab: str | None) -> str | None:
+    """A user's function need not exist where its recording is replayed: its name is checked for form only."""
+    if looks_like_spec(name):
+        try:
+            parse_spec(name)
+        except SpecError as error:
+            return str(error)
+        return None
+    return check_workload(name, lab)
 
 
 def _machine_problem(machine: dict) -> str | None:

@@ -17,13 +17,13 @@ from tuiconc import tunables
 from tuiconc.arena import protocol
 from tuiconc.engine.config import RaceConfig
 from tuiconc.engine.lane import LaneState, LaneTracker
-from tuiconc.engine.race import RaceHandle, RaceState, close_round, fill_live_figures, next_round, summarise
+from tuiconc.engine.race import RaceHandle, RaceState, close_round, fill_live_figures, next_round, summarise, waits
 from tuiconc.engine.recording import Recording, RecordingError, load
 from tuiconc.engine.recording_check import recording_problem
 from tuiconc.engine.sampler import Sample
 from tuiconc.engine.timeline import Timeline
 from tuiconc.engine.trace import write_trace
-from tuiconc.workloads import WORKLOADS
+from tuiconc.workloads import WORKLOADS, get_workload, looks_like_spec
 
 MIN_SPEED, MAX_SPEED = 0.25, 4.0
 
@@ -51,7 +51,7 @@ def config_from_recording(recording: Recording) -> RaceConfig:
         config = RaceConfig(**fields)
     except TypeError as error:
         raise RecordingError(f"the recording's settings are not ones this tuiconc knows ({error})") from None
-    if config.workload not in WORKLOADS:
+    if config.workload not in WORKLOADS and not looks_like_spec(config.workload):
         raise RecordingError(f"the recording's workload {config.workload!r} is not one this tuiconc knows")
     return config
 
@@ -92,7 +92,7 @@ class ReplayRace(RaceHandle):
         self.recording_data = recording
         self.speed = speed
         self.config = config_from_recording(recording)
-        self.workload = WORKLOADS[self.config.workload]
+        self.workload = get_workload(self.config.workload)  # a user's function is never run, nor read, here
         self.sampler = ReplaySampler(recording.cpu_ids)
         self.timeline = Timeline(recording.origin, tunables.TIMELINE_BUCKET_S)
         self._lock = threading.Lock()
@@ -143,7 +143,7 @@ class ReplayRace(RaceHandle):
             live = dict(self._live)
         race_now = self._ended_at or time.monotonic()
         elapsed = (race_now - self._started_at) * self.speed if self._started_at else 0.0
-        return fill_live_figures(state, self._trackers, now, elapsed, live, self.workload.waits)
+        return fill_live_figures(state, self._trackers, now, elapsed, live, waits(self.workload, state.lanes))
 
     def _play(self) -> None:
         try:
@@ -176,14 +176,14 @@ class ReplayRace(RaceHandle):
         if kind == "status":
             with self._lock:
                 if payload["status"] == "finished" and not self._state.summarised:
-                    close_round(self._state, self.workload.waits)
+                    close_round(self._state, waits(self.workload, self._state.lanes))
                     summarise(self._state)
                 self._state.status, self._state.error = payload["status"], payload.get("error")
                 for lane in self._state.lanes:
                     lane.expected = payload.get("expected")
         elif kind == "round":
             with self._lock:
-                close_round(self._state, self.workload.waits)
+                close_round(self._state, waits(self.workload, self._state.lanes))
                 self._trackers = self._track(next_round(self._state))
         elif kind == "cores":
             self.sampler.feed(payload["cores"])

@@ -29,7 +29,7 @@ from tuiconc.engine.lane import LaneState, LaneStatus
 from tuiconc.engine.repeats import median
 from tuiconc.machine import machine_facts
 from tuiconc.engine.race import Race, RaceState, ideal_speedup
-from tuiconc.workloads import WORKLOADS
+from tuiconc.workloads import get_workload
 
 SweepStatus = Literal["ready", "running", "finished", "cancelled", "failed"]
 BASELINE_RUNNER = "sequential"
@@ -338,7 +338,7 @@ class Sweep:
         self.runner = runner
         self.sampler = sampler  # shared with the app when given; each race makes its own otherwise
         machine = machine_facts()
-        io_bound = WORKLOADS[config.workload].waits
+        io_bound = get_workload(config.workload).waits
         self._state = SweepState(
             config=self.config, runner=runner, machine=machine, io_bound=io_bound,
             baseline=SweepPoint(workers=1, processors=1, runner=BASELINE_RUNNER),

@@ -136,4 +136,14 @@ def lane_errors(state: RaceState) -> list[Text]:
         lines.append(note)
     if state.verdict:
         lines.append(Text(state.verdict, style="bold"))
+    if state.recommendation:
+        lines.append(advice_text(state.recommendation.text))
     return lines
+
+
+def advice_text(text: str, style: str = "") -> Text:
+    """A recommendation's sentence: the `API names` in bold, without their backticks."""
+    out = Text(style=style)
+    for index, part in enumerate(text.split("`")):
+        out.append(part, style="bold" if index % 2 else "")
+    return out

@@ -10,6 +10,11 @@ from tuiconc.runners.board import Board
 from tuiconc.workloads import Options, Task, Workload
 
 
+def chunksize(asked: int, tasks: int, workers: int) -> int:
+    """0 means "batch": about four chunks per worker, as multiprocessing.Pool.map chooses."""
+    return max(1, -(-tasks // (workers * 4))) if asked == 0 else asked
+
+
 @dataclass
 class Job:
     workload: Workload

@@ -20,6 +20,8 @@ from textual.theme import Theme
 from tuiconc.engine.config import RaceConfig
 from tuiconc.engine.outputs import OutputError, check_output, write_atomically
 from tuiconc.engine.session import RaceSession
+from tuiconc.engine.user_workloads import OwnWorkloads
+from tuiconc.workloads import looks_like_spec
 from tuiconc.ui.screens.explorer import ExplorerScreen
 from tuiconc.ui.keys import key_table
 
@@ -45,21 +47,30 @@ class TuiconcApp(App):
     ]
 
     def __init__(self, config: RaceConfig | None = None, sampler=None, machine: dict | None = None,
-                 talk: Talk | None = None, replay: tuple[Recording, float] | None = None):
+                 talk: Talk | None = None, replay: tuple[Recording, float] | None = None,
+                 own: OwnWorkloads | None = None, served: bool = False):
+        """`own`: the user's functions to offer; `served`: a browser's app (`tuiconc serve`), which offers
+        only those and never lets the page name a file or module to import."""
         super().__init__()
         self.session = RaceSession(config, sampler=sampler, machine=machine, replay=replay)
+        self.own = own or OwnWorkloads()
+        if looks_like_spec(self.session.config.workload):
+            self.own.add(self.session.config.workload)  # a recording's, or one given as the config: listed too
+        self.served = served
         self.talk = talk
         self.terminated_by: int | None = None
         self.register_theme(HIGH_CONTRAST)
 
     def get_default_screen(self) -> Screen:
-        return ExplorerScreen(self.session)
+        return ExplorerScreen(self.session, self.own, served=self.served)
 
     async def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signum, self.on_terminate_signal, signum)
         self.session.sampler.start()
+        for skipped in self.own.skipped:
+            self.notify(skipped, title="Not offered", severity="warning", timeout=10)
         if self.talk is not None:
             from tuiconc.ui.screens.talk import TalkScreen
 
@@ -126,8 +137,9 @@ class TuiconcApp(App):
 
 
 def run_app(config: RaceConfig | None = None, talk: Talk | None = None,
-            replay: tuple[Recording, float] | None = None) -> int:
-    app = TuiconcApp(config, talk=talk, replay=replay)
+            replay: tuple[Recording, float] | None = None, own: OwnWorkloads | None = None,
+            served: bool = False) -> int:
+    app = TuiconcApp(config, talk=talk, replay=replay, own=own, served=served)
     try:
         app.run()
     finally:

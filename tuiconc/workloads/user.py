@@ -18,6 +18,7 @@ import re
 import sys
 import time
 import zlib
+from array import array
 from hashlib import blake2b
 from typing import Any, Callable, Sequence
 
@@ -27,7 +28,7 @@ from tuiconc.workloads.user_spec import (ASYNC_SUFFIX, COMPUTE_SUFFIX, ITEMS_FUN
 
 DEFAULT_SIZE = 1_000
 MAX_SIZE = 100_000_000
-DIGEST_BYTES = 4
+DIGEST_BYTES = array("I").itemsize  # one CRC-32 per item, in the machine's byte order
 BUMP_EVERY_S = 0.0005  # progress is reported about this often, however long or short a call is
 MAX_ITEM_REPR = 60
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -48,22 +49,46 @@ def _in_worker_process() -> bool:
     return multiprocessing.parent_process() is not None
 
 
-def result_digest(result: Any, call: str) -> bytes:
-    """CRC-32 of the result's pickle. Equal results pickle alike in every process, except sets, whose
-    order follows each process's string hashing: their elements' digests are sorted instead."""
-    if isinstance(result, (set, frozenset)):
-        parts = sorted(result_digest(element, call) for element in result)
-        return zlib.crc32(b"set" + b"".join(parts)).to_bytes(DIGEST_BYTES, "little")
+_ATOMS = frozenset((int, float, str, bytes, bool, type(None), complex))
+
+
+def canonical(value: Any) -> Any:
+    """An equal value whose pickle is the same in every process: sets and dicts compare equal in any order,
+    but iterate in an order that follows each process's string hashing, so they are sorted here."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is list or kind is tuple:
+        if all(type(element) in _ATOMS for element in value):
+            return value
+        return kind(canonical(element) for element in value)
+    if kind is dict:
+        return ("<dict>", sorted((_sort_key(key), canonical(item)) for key, item in value.items()))
+    if kind is set or kind is frozenset:
+        return ("<set>", sorted(_sort_key(element) for element in value))
+    return value  # anything else is compared as it pickles
+
+
+def _sort_key(value: Any) -> bytes:
+    return pickle.dumps(canonical(value), protocol=4)
+
+
+def result_digest(result: Any, func: Callable[..., Any], item: Any) -> int:
+    """CRC-32 of the result's pickle, made canonical so equal results give equal digests in every process."""
     try:
-        data = pickle.dumps(result, protocol=4)
+        data = pickle.dumps(canonical(result), protocol=4)
     except Exception as error:
         if _in_worker_process():
             raise UserCodeError(
-                f"{call} returned {type(result).__name__}, which can't be pickled ({error}): a process pool sends "
-                f"each result back to its parent by pickling it, so this function can't run in processes as it "
-                f"is; return plain data (numbers, strings, tuples, lists, dicts)") from None
+                f"{_call_text(func, item)} returned {type(result).__name__}, which can't be pickled ({error}): a "
+                f"process pool sends each result back to its parent by pickling it, so this function can't run in "
+                f"processes as it is; return plain data (numbers, strings, tuples, lists, dicts)") from None
         data = _ADDRESS.sub("", repr(result)).encode("utf-8", "backslashreplace")
-    return zlib.crc32(data).to_bytes(DIGEST_BYTES, "little")
+    return zlib.crc32(data)
+
+
+def _call_text(func: Callable[..., Any], item: Any) -> str:
+    return f"{getattr(func, '__name__', 'the function')}({short_repr(item)})"
 
 
 class _Loaded:
@@ -112,6 +137,14 @@ def _attribute(module, name: str, spec: UserSpec) -> Callable[[Any], Any]:
     return func
 
 
+def _stamp(file: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(file)
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
 def _last_line(error: BaseException) -> str:
     """The exception as its traceback's last line reads (`ValueError: bad item`), a long message's first line."""
     text = str(error).strip().splitlines()
@@ -128,7 +161,7 @@ class UserWorkload(Workload):
         self.spec = spec
         self.name = spec.text
         self.label = spec.label
-        self._code = code
+        self._code, self._code_stamp = code, _stamp(code.file) if code else None
         self._loaded: _Loaded | None = None
 
     @classmethod
@@ -138,8 +171,12 @@ class UserWorkload(Workload):
     # -- what the front ends read (the file parsed, never run) ---------------------------------
     @property
     def code(self) -> UserCode:
-        if self._code is None:
-            self._code = inspect_spec(self.spec)
+        """The file as parsed, parsed again once it changed: an edit shows, and is checked, as the file is now.
+        SpecError: the file can't be read or parsed, or lacks the function."""
+        if self._code is None or _stamp(self._code.file) != self._code_stamp:
+            self._code = None
+            code = inspect_spec(self.spec)
+            self._code, self._code_stamp = code, _stamp(code.file)
         return self._code
 
     @property
@@ -196,12 +233,23 @@ class UserWorkload(Workload):
         return self._run(task, self.loaded.func, bump)
 
     def _run(self, task, func: Callable[[Any], Any], bump: Bump) -> tuple[int, bytes]:
+        """The hot loop: per item one call, one fork check and one digest; progress is batched so a
+        10 µs function pays for a clock read only every BUMP_EVERY_S."""
         start, stop, items = (*task, None) if len(task) == 2 else task
-        loaded, digests = self.loaded, bytearray()
+        loaded = self.loaded
+        pid, getpid, crc, dumps, atoms = loaded.pid, os.getpid, zlib.crc32, pickle.dumps, _ATOMS
+        digests = array("I")
+        append = digests.append
         clock, mark, pending, every = time.perf_counter, time.perf_counter(), 0, 1
-        for index in range(start, stop):
-            item = index if items is None else items[index - start]
-            digests += self._call(func, item, loaded)
+        for item in (range(start, stop) if items is None else items):
+            try:
+                result = func(item)
+            except BaseException as error:
+                self._exit_if_forked(loaded)
+                raise self._failure(func, item, error) from None
+            if getpid() != pid:
+                os._exit(0)  # a child the function forked must not go on as a second worker of the lane
+            append(crc(dumps(result, 4)) if type(result) in atoms else result_digest(result, func, item))
             pending += 1
             if pending >= every:  # bump about every BUMP_EVERY_S: per item for slow calls, batched for fast ones
                 now = clock()
@@ -211,20 +259,11 @@ class UserWorkload(Workload):
         if pending:
             bump(pending)
         self._restore(loaded)
-        return start, bytes(digests)
-
-    def _call(self, func: Callable[[Any], Any], item: Any, loaded: _Loaded) -> bytes:
-        try:
-            result = func(item)
-        except BaseException as error:
-            self._exit_if_forked(loaded)
-            raise self._failure(func, item, error) from None
-        self._exit_if_forked(loaded)
-        return result_digest(result, f"{func.__name__}({short_repr(item)})")
+        return start, digests.tobytes()
 
     @staticmethod
     def _failure(func: Callable[[Any], Any], item: Any, error: BaseException) -> UserCodeError:
-        call = f"{getattr(func, '__name__', 'the function')}({short_repr(item)})"
+        call = _call_text(func, item)
         if isinstance(error, SystemExit):
             return UserCodeError(f"{call} called sys.exit({error.code!r}): a function raced here must return")
         return UserCodeError(f"{call} raised {_last_line(error)}")
@@ -250,20 +289,19 @@ class UserWorkload(Workload):
         if loaded.async_func is None:
             return self._run(task, loaded.func, bump)  # the blocking-call lesson: the loop waits for each call
         start, stop, items = (*task, None) if len(task) == 2 else task
-        digests = bytearray()
-        for index in range(start, stop):
-            item = index if items is None else items[index - start]
+        digests = array("I")
+        for item in (range(start, stop) if items is None else items):
             try:
                 result = await loaded.async_func(item)
             except BaseException as error:
                 if isinstance(error, asyncio.CancelledError):
                     raise
                 raise self._failure(loaded.async_func, item, error) from None
-            digests += result_digest(result, f"{loaded.async_func.__name__}({short_repr(item)})")
+            digests.append(result_digest(result, loaded.async_func, item))
             bump(1)
-        return start, bytes(digests)
+        return start, digests.tobytes()
 
-    def compute_one(self, item: Any, waited: Any, bump: Bump, options: Options) -> bytes:
+    def compute_one(self, item: Any, waited: Any, bump: Bump, options: Options) -> int:
         """The hybrid lane's computing half, in a pool process."""
         loaded = self.loaded
         try:
@@ -271,14 +309,13 @@ class UserWorkload(Workload):
         except BaseException as error:
             raise self._failure(loaded.compute_func, item, error) from None
         bump(1)
-        return result_digest(result, f"{loaded.compute_func.__name__}({short_repr(item)})")
+        return result_digest(result, loaded.compute_func, item)
 
     async def arun_hybrid(self, task: Task, options: Options, resource: Any, offload, io_slot) -> tuple[int, bytes]:  # type: ignore[override]
         loaded = self.loaded
         start, stop, items = (*task, None) if len(task) == 2 else task
-        digests = bytearray()
-        for index in range(start, stop):
-            item = index if items is None else items[index - start]
+        digests = array("I")
+        for item in (range(start, stop) if items is None else items):
             async with io_slot():  # the slot is free again while the pool computes
                 try:
                     waited = await loaded.wait_func(item)
@@ -286,8 +323,8 @@ class UserWorkload(Workload):
                     if isinstance(error, asyncio.CancelledError):
                         raise
                     raise self._failure(loaded.wait_func, item, error) from None
-            digests += await offload("compute_one", item, waited)
-        return start, bytes(digests)
+            digests.append(await offload("compute_one", item, waited))
+        return start, digests.tobytes()
 
     # -- the answer: every item's digest, in order ---------------------------------------------
     def item_digests(self, partials: Sequence[Any]) -> bytes:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 
 ITEMS_FUNCTION = "tuiconc_items"
@@ -162,12 +163,17 @@ def _bound_names(node: ast.stmt) -> list[str]:
     return []
 
 
+# CPython 3.11 keeps ast.parse's recursion count in state all threads share: two threads
+# parsing at once fail with "AST constructor recursion depth mismatch" (CPython gh-106905).
+_PARSING = threading.Lock()
+
+
 def read_functions(file: str) -> dict[str, FunctionInfo]:
     """The module-level functions of a source file, by parsing it (never importing it)."""
     try:
         if os.path.getsize(file) > MAX_SOURCE_BYTES:
             raise SpecError(f"{file} is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB: not a Python module")
-        with open(file, "rb") as source:
+        with open(file, "rb") as source, _PARSING:
             tree = ast.parse(source.read(), filename=file)
     except FileNotFoundError:
         raise SpecError(f"no such file: {file}") from None

@@ -20,19 +20,20 @@ from tuiconc.engine.config import RaceConfig, lab_config
 from tuiconc.engine.outputs import OutputError
 from tuiconc.engine.session import RaceSession
 from tuiconc.engine.sweep import default_worker_counts
+from tuiconc.engine.user_workloads import OwnWorkloads, read_as_now
 from tuiconc.machine import start_methods
 from tuiconc.runners import RUNNERS
 from tuiconc.ui.widgets.cores import CoresView
-from tuiconc.ui.widgets.picker import LAB_PREFIX, WorkloadPicker, choices
+from tuiconc.ui.widgets.picker import LAB_PREFIX, WorkloadPicker, choices, own_label
 from tuiconc.ui.widgets.race_pane import RacePane
 from tuiconc.ui.widgets.results import ResultsTable
-from tuiconc.ui.widgets.settings import SettingsPanel
+from tuiconc.ui.widgets.settings import SettingsPanel, parse_setting
 from tuiconc.ui.widgets.text import pane, set_text
 from tuiconc.ui.widgets.timeline import TimelineView
-from tuiconc.units import whole_number
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WIDE_FROM = 110  # narrower: the compact picker and results, off lanes folded away
+MIN_PICKER_ROWS = 5
 
 
 def off_lanes_note(names: list[str], enabled: set[str]) -> str:
@@ -68,6 +69,9 @@ class ExplorerScreen(Screen):
                 tooltip="next workload (or pick one in the list; the pitfall labs are at its end)"),
         Binding("p", "workload(-1)", "Previous workload", show=False,
                 tooltip="previous workload"),
+        Binding("a", "add_code", "Add your code", show=False,
+                tooltip="add your own function to race: type FILE.py:FUNC (checked as you type; its file's "
+                        "functions are offered), Enter adds it under Your code"),
         *(Binding(str(i), f"toggle_lane({i - 1})", f"Lane {i}", show=False,
                   tooltip="turn a lane on or off (a pitfall lab's lanes are fixed)") for i in range(1, 10)),
         Binding("e", "explain", "Explain",
@@ -82,19 +86,26 @@ class ExplorerScreen(Screen):
                 tooltip="save this session's results (JSON, CSV, Markdown) and the last race as a recording to replay"),
     ]
 
-    def __init__(self, session: RaceSession):
+    def __init__(self, session: RaceSession, own: OwnWorkloads | None = None, served: bool = False):
         super().__init__()
         self.session = session
+        self.own = own or OwnWorkloads()  # your functions the picker offers
+        self.served = served  # a browser's app: it offers only `own`, and adds none
         self.texts: dict[str, str] = {}  # what was typed into a setting box that is not a number
         self.results_shown = 0  # how many of the session's finished races the results table holds
         self.ticks = 0
+        self.read_as: object = None  # your function's file as last drawn (see read_as_now)
+        self.picker_limit: int | None = None  # the narrow picker's height, when the list is too long for it
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Label("", id="status")  # not the Header: a new sub_title repaints the whole screen
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield pane(WorkloadPicker(self.choice, id="picker"), "Workloads")
+                picker = pane(WorkloadPicker(self.choice, self.own.specs, id="picker"), "Workloads")
+                if not self.served:
+                    picker.border_subtitle = "a: add your code"
+                yield picker
                 yield SettingsPanel(id="settings")
             with Vertical(id="right"):
                 yield pane(RacePane(id="race"), "Race")
@@ -121,6 +132,7 @@ class ExplorerScreen(Screen):
     def check_size(self, width: int, height: int) -> None:
         compact = width < WIDE_FROM
         self.query_one(WorkloadPicker).compact = compact
+        self.call_after_refresh(self.fit_picker)
         self.query_one(ResultsTable).compact = compact
         self.show_off_lanes(compact)
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
@@ -129,6 +141,20 @@ class ExplorerScreen(Screen):
             self.query_one("#too-small", Label).update(
                 f"This terminal is {width}×{height}. tuiconc needs at least "
                 f"{MIN_WIDTH}×{MIN_HEIGHT}: make the window larger or the font smaller.")
+
+    def fit_picker(self) -> None:
+        """Narrow: a list too long for the column (your code in it) scrolls, rather than push the settings
+        off the screen; the settings keep a line of the description."""
+        picker = self.query_one(WorkloadPicker)
+        limit = None
+        if picker.compact:
+            room = self.query_one("#left").size.height
+            settings = self.query_one(SettingsPanel).rows_needed()
+            if picker.option_count + 2 + settings > room:  # its rows and its border
+                limit = max(MIN_PICKER_ROWS, room - settings - 1)
+        if limit != self.picker_limit:
+            self.picker_limit = limit
+            picker.styles.max_height = limit
 
     # -- what the settings are ---------------------------------------------------------------
     @property
@@ -140,14 +166,19 @@ class ExplorerScreen(Screen):
         return LAB_PREFIX + self.config.lab if self.config.lab else self.config.workload
 
     def current_problems(self) -> dict[str, str]:
-        found = {field: f"{field.replace('_ms', '')}: expected a whole number, got {text!r}"
-                 for field, text in self.texts.items()}
+        found = {}
+        for field, text in self.texts.items():
+            try:
+                parse_setting(field, text)
+            except ValueError as error:
+                found[field] = str(error)
         for field, message in self.session.problems().items():
             found.setdefault(field, message)
         return found
 
     def show_settings(self) -> None:
         self.query_one(SettingsPanel).show(self.config, self.current_problems(), self.texts)
+        self.call_after_refresh(self.fit_picker)  # a setting's row or problem shown or gone: the list's room
         self.update_status()
 
     def update_status(self) -> None:
@@ -157,7 +188,7 @@ class ExplorerScreen(Screen):
             recording, speed = session.replaying
             status = f"replay of a race recorded on {recording.machine.get('python', '?')}, at {speed:g}×"
         elif session.racing:
-            status = f"racing {session.race.config.workload}"
+            status = f"racing {own_label(session.race.config.workload)}"
             if session.last_state is not None and session.last_state.repeat > 1:
                 status += f", {session.last_state.runs_label}"
         elif session.last_state is not None:
@@ -202,6 +233,10 @@ class ExplorerScreen(Screen):
             self.draw_cores()  # a no-op unless the sampler has read the cores since the last draw
             if not racing:
                 self.update_status()  # the busy-machine warning follows the sampler
+                read_as = read_as_now(self.config.workload)
+                if read_as != self.read_as:  # your file edited meanwhile: its docstring and checks as it is now
+                    self.read_as = read_as
+                    self.show_settings()
 
     def draw_race(self) -> None:
         session = self.session
@@ -238,6 +273,7 @@ class ExplorerScreen(Screen):
 
     # -- actions -----------------------------------------------------------------------------
     def action_race(self) -> None:
+        self.show_settings()  # your function checked as its file is now; each lane imports it afresh
         found = self.current_problems()
         if found:
             self.app.bell()
@@ -274,7 +310,7 @@ class ExplorerScreen(Screen):
         await self.apply(self.config.with_changes(start_method=methods[(index + 1) % len(methods)]))
 
     async def action_workload(self, step: int) -> None:
-        options = choices()
+        options = choices(self.own.specs)
         index = (options.index(self.choice) + step) % len(options)
         self.query_one(WorkloadPicker).select(options[index])
         await self.choose(options[index])
@@ -350,6 +386,27 @@ class ExplorerScreen(Screen):
 
         self.app.push_screen(PromptScreen("Save this session's results in this folder:", os.getcwd(), check), save)
 
+    def action_add_code(self) -> None:
+        if self.served:  # the page's person must never name a file or module for this machine to import
+            self.app.bell()
+            self.notify("This app is served to a browser: it races only the functions the server was started "
+                        "with (tuiconc serve --workload FILE.py:FUNC or --workloads DIR).",
+                        title="Can't add code here", severity="warning")
+            return
+        from tuiconc.ui.screens.add_code import AddCodeScreen  # imported when first shown: start-up stays short
+
+        self.app.push_screen(AddCodeScreen(os.getcwd()), self.add_code)
+
+    async def add_code(self, spec: str | None) -> None:
+        if spec is None:
+            return
+        self.own.add(spec)
+        picker = self.query_one(WorkloadPicker)
+        picker.set_own(self.own.specs)
+        picker.select(spec)
+        self.call_after_refresh(self.fit_picker)
+        await self.choose(spec)
+
     # -- messages from the widgets ------------------------------------------------------------
     async def on_workload_picker_chosen(self, message: WorkloadPicker.Chosen) -> None:
         if message.choice != self.choice:
@@ -366,7 +423,7 @@ class ExplorerScreen(Screen):
 
     async def on_settings_panel_edited(self, message: SettingsPanel.Edited) -> None:
         try:
-            value = whole_number(message.text)
+            value = parse_setting(message.field, message.text)
         except ValueError:
             self.texts[message.field] = message.text
             self.show_settings()

@@ -9,6 +9,7 @@ warning) sits in a dim strip at the bottom, in ordinary type.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,6 +19,7 @@ from textual.widgets import Footer, Label
 from tuiconc import tunables
 from tuiconc.engine.race import RaceHandle
 from tuiconc.engine.session import RaceSession
+from tuiconc.render.race_table import advice_text
 from tuiconc.teach.talk import Talk
 from tuiconc.ui.widgets.cores import CoresView
 from tuiconc.ui.widgets.race_pane import lane_marks
@@ -107,7 +109,10 @@ class TalkScreen(Screen):
         if state is None:
             return
         self.query_one(TalkLanes).show({lane.name: lane for lane in state.lanes})
-        set_text(self.query_one("#talk-verdict", Label), state.verdict or "")
+        advice = state.recommendation  # which API to use, under the verdict
+        verdict = (Text.assemble(state.verdict or "", "\n", advice_text(advice.text, style="not bold")) if advice
+                   else state.verdict or "")
+        set_text(self.query_one("#talk-verdict", Label), verdict)
 
     def action_run(self) -> None:
         self.race = self.session.start(self.scene.config.with_changes(start_method=self.session.config.start_method))

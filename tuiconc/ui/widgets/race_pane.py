@@ -1,4 +1,4 @@
-"""The race: one line per lane (place, key and name, bar, figures) and the verdict below, in ONE widget.
+"""The race: one line per lane (place, key and name, bar, figures), the verdict and its advice below, in ONE widget.
 
 Textual's compositor visits every visible widget on every frame, changed or not (it asks each
 whose clip overlaps the update for its lines; measured here: ~0.6 ms a widget a frame on this
@@ -18,7 +18,7 @@ from textual.strip import Strip
 from tuiconc.engine.lane import LaneState
 from tuiconc.engine.race import RaceState
 from tuiconc.render.cores_grid import LaneMark
-from tuiconc.render.race_table import cluster_notes
+from tuiconc.render.race_table import advice_text, cluster_notes
 from tuiconc.render.lane_colours import lane_colour
 from tuiconc.render.lane_line import LaneLine, LineStyles
 from tuiconc.ui.widgets.text import StyleOncePerPass
@@ -34,7 +34,7 @@ def lane_marks(names: list[str], lanes: list[LaneState]) -> dict[int, LaneMark]:
 
 class RacePane(StyleOncePerPass, ScrollView):
     DEFAULT_CSS = """
-    RacePane { height: auto; max-height: 14; }
+    RacePane { height: auto; max-height: 18; }  /* 9 lanes, the verdict, its notes and its advice */
     """
 
     def __init__(self, **kwargs):
@@ -42,6 +42,7 @@ class RacePane(StyleOncePerPass, ScrollView):
         self.names: list[str] = []
         self.lines: list[LaneLine] = []
         self.verdict = ""
+        self.advice = ""  # under the verdict: which API to use for this work, in one sentence
         self.hide_off = False  # a narrow screen shows only the lanes that race
         self._strips: dict[int, tuple[tuple, Strip]] = {}  # line → (what it drew, at which width and theme), strip
         self._verdict_strips: tuple[tuple, list[Strip]] | None = None
@@ -70,8 +71,10 @@ class RacePane(StyleOncePerPass, ScrollView):
                     self.refresh_lines(shown.index(i))
         notes = cluster_notes(state) if state else []  # a dask lane's dashboard, live and after
         verdict = "\n".join([*([state.verdict] if state and state.verdict else []), *notes])
-        if verdict != self.verdict or self.shown() != shown:
-            self.verdict = verdict
+        advice = state.recommendation if state else None
+        advice = (advice.headline if self.hide_off else advice.text) if advice else ""  # narrow: no room for why
+        if verdict != self.verdict or advice != self.advice or self.shown() != shown:
+            self.verdict, self.advice = verdict, advice
             self._resize()
 
     def show_only_enabled(self, hide_off: bool) -> None:
@@ -123,14 +126,18 @@ class RacePane(StyleOncePerPass, ScrollView):
         return Strip.blank(width, base)
 
     def verdict_strips(self, width: int) -> list[Strip]:
-        if not self.verdict or width <= 0:
+        if not (self.verdict or self.advice) or width <= 0:
             return []
-        key = (self.verdict, width, self.app.theme)
+        key = (self.verdict, self.advice, width, self.app.theme)
         if self._verdict_strips is None or self._verdict_strips[0] != key:
-            style = self.pass_style + Style(bold=True, color=self.app.current_theme.accent or "yellow")
-            lines = Text(self.verdict).wrap(self.app.console, width)  # lines don't keep a Text's own style
-            self._verdict_strips = key, [Strip(line.render(self.app.console)).apply_style(style)
-                                         .crop_extend(0, width, style) for line in lines]
+            verdict = self.pass_style + Style(bold=True, color=self.app.current_theme.accent or "yellow")
+            strips = []
+            for text, style in ((Text(self.verdict), verdict), (advice_text(self.advice), self.pass_style)):
+                if text:
+                    lines = text.wrap(self.app.console, width)  # lines keep their spans, not a Text's own style
+                    strips += [Strip(line.render(self.app.console)).apply_style(style).crop_extend(0, width, style)
+                               for line in lines]
+            self._verdict_strips = key, strips
         return self._verdict_strips[1]
 
     def _styles(self) -> LineStyles:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -10,9 +12,21 @@ from textual.widgets import Input, Label, Static
 from tuiconc.engine.config import RaceConfig
 from tuiconc.engine.labs import LABS
 from tuiconc.ui.widgets.text import set_text
-from tuiconc.workloads import WORKLOADS
+from tuiconc.units import whole_number
+from tuiconc.workloads import get_workload
+from tuiconc.workloads.user_spec import SpecError
 
-FIELDS = (("size", "size"), ("workers", "workers"), ("latency_ms", "latency ms"), ("repeat", "runs"))
+FIELDS = (("size", "size"), ("workers", "workers"), ("latency_ms", "latency ms"), ("repeat", "runs"),
+          ("items_per_task", "items/task"), ("switch_interval_ms", "switch ms"))
+KNOBS = ("items_per_task", "switch_interval_ms")  # empty: the default (the workload's split, Python's 5 ms)
+TOOLTIPS = {
+    "items_per_task": "items (units of work) in each task handed to a worker or sent to a pool; empty: the "
+                      "workload's own split. 1 shows tiny tasks drowning a pool",
+    "switch_interval_ms": "the GIL's switch interval in every lane (sys.setswitchinterval), in ms; empty: "
+                          "Python's 5 ms",
+}
+# How a message names a field typed wrong.
+NAMES = {"latency_ms": "latency", "items_per_task": "items per task", "switch_interval_ms": "switch interval"}
 CHOICES = (("mode", "mode", "m"), ("start_method", "start method", "s"))  # changed by a key, not typed
 
 
@@ -20,7 +34,36 @@ def describe(config: RaceConfig) -> str:
     if config.lab in LABS:
         lab = LABS[config.lab]
         return f"{lab.title}. Broken: {lab.broken} Fixed: {lab.fix}"
-    return WORKLOADS[config.workload].description
+    try:
+        return get_workload(config.workload).description  # a user's function: its docstring's first line
+    except (KeyError, SpecError):
+        return ""  # the problem below the settings says what is wrong with it
+
+
+def parse_setting(field: str, text: str) -> int | float | None:
+    """The value typed in a setting's box; ValueError: the sentence to show under it."""
+    name = NAMES.get(field, field)
+    if field in KNOBS and not text.strip():
+        return None
+    if field == "switch_interval_ms":
+        try:
+            value = float(text.replace("_", "").replace(",", "").strip())
+        except ValueError:
+            raise ValueError(f"{name}: expected milliseconds, e.g. 0.5 or 5, got {text!r}") from None
+        if not math.isfinite(value):
+            raise ValueError(f"{name}: expected milliseconds, e.g. 0.5 or 5, got {text!r}")
+        return value
+    try:
+        return whole_number(text)
+    except ValueError:
+        raise ValueError(f"{name}: expected a whole number, got {text!r}") from None
+
+
+def shown_value(config: RaceConfig, field: str) -> str:
+    value = config.effective_size if field == "size" else getattr(config, field)
+    if value is None:
+        return ""  # the default: the box's placeholder says so
+    return f"{value:g}" if isinstance(value, float) else f"{value:,}"
 
 
 class SettingsPanel(Vertical):
@@ -48,9 +91,11 @@ class SettingsPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", classes="description")
         for field, title in FIELDS:
-            with Horizontal(id=f"row-{field}"):
-                yield Label(title, classes="field-name")
-                yield Input(id=f"input-{field}", select_on_focus=True)
+            with Horizontal(id=f"row-{field}", classes="-knob" if field in KNOBS else ""):
+                yield Label(title, classes="field-name").with_tooltip(TOOLTIPS.get(field))
+                yield Input(id=f"input-{field}", select_on_focus=True,
+                            placeholder="default" if field in KNOBS else "",
+                            tooltip=TOOLTIPS.get(field))
             yield Label("", id=f"problem-{field}", classes="problem -hidden")
         for choice, title, key in CHOICES:
             with Horizontal(classes="choice"):
@@ -62,14 +107,19 @@ class SettingsPanel(Vertical):
     def show(self, config: RaceConfig, problems: dict[str, str], texts: dict[str, str]) -> None:
         """Draw the settings; `texts` are what the person typed, shown even when invalid."""
         set_text(self.query_one(".description", Static), describe(config))
-        waits = WORKLOADS[config.workload].waits
+        try:
+            waits = get_workload(config.workload).waits
+        except (KeyError, SpecError):
+            waits = False
         self.query_one("#row-latency_ms").set_class(not waits, "-hidden")
         for field, _ in FIELDS:
             box = self.query_one(f"#input-{field}", Input)
-            text = texts.get(field, f"{getattr(config, 'effective_size' if field == 'size' else field):,}")
+            text = texts.get(field, shown_value(config, field))
             if box.value != text and not box.has_focus:
                 with box.prevent(Input.Changed):  # drawn, not typed: no echo back as an edit
                     box.value = text
+            if field in KNOBS:
+                self.query_one(f"#row-{field}").set_class(bool(text), "-set")
             message = problems.get(field, "")
             label = self.query_one(f"#problem-{field}", Label)
             set_text(label, message)
@@ -83,6 +133,11 @@ class SettingsPanel(Vertical):
         other = self.query_one("#problem-other", Label)
         set_text(other, "\n".join(others))
         other.set_class(not others, "-hidden")
+
+    def rows_needed(self) -> int:
+        """The lines the settings take, less the description's (which takes what is left)."""
+        return sum(child.outer_size.height for child in self.children
+                   if child.display and not child.has_class("description"))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
