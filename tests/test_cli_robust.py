@@ -171,18 +171,18 @@ def test_ctrl_c_during_start_up_exits_130_without_a_traceback(tuiconc_cmd, cli_e
 TOKENS = st.sampled_from(["-w", "-n", "-k", "-r", "-m", "--lab", "--url", "--latency-ms", "--payload-bytes",
                           "--start-method", "primes", "http", "sleep", "counter", "race-condition", "tiny-tasks",
                           "0", "1", "-1", "1e30", "2e4", "1.5", "nan", "", ",", "threading,asyncio", "together",
-                          "isolated", "fork", "http://[::1/", "http://127.0.0.1:1/", "--bogus"]) | st.text(max_size=6)
+                          "isolated", "fork", "http://[::1/", "http://127.0.0.1:1/", "--bogus", "--workloads",
+                          "x.py:f", "os:getcwd", "--items-per-task", "--switch-interval-ms"]) | st.text(max_size=6)
 
 
 @settings(max_examples=150, deadline=None)
 @given(argv=st.lists(TOKENS, max_size=6))
 def test_fuzzed_command_lines_give_one_line_or_a_config(argv):
-    from tuiconc.cli import app_parser
-    from tuiconc.cli.race import config_from
+    from tuiconc.cli import app_parser, app_settings
     from tuiconc.engine.config import ConfigError, RaceConfig
 
     try:
-        config = config_from(app_parser().parse_args(argv), default_mode="isolated")
+        config, _ = app_settings(app_parser().parse_args(argv), default_folder=False)
     except SystemExit as exited:
         assert exited.code == 2
     except ConfigError as refused:

@@ -12,7 +12,7 @@ import psutil
 import pytest
 from hypothesis import given, strategies as st
 
-from conftest import wait_until
+from conftest import descendants, wait_until
 from tuiconc.engine.config import ConfigError, RaceConfig, canonical_workload, problems
 from tuiconc.engine.race import Race
 from tuiconc.workloads.user_spec import SpecError, parse_spec
@@ -281,3 +281,45 @@ def test_module_and_file_specs_parse_to_their_parts(parts, func):
     file_spec = parse_spec(f"{parts[0]}.py:{func}", cwd="/w")
     assert (file_spec.path, file_spec.func) == (f"/w/{parts[0]}.py", func)
     assert file_spec.label == f"{parts[0]}.py:{func}"
+
+
+def test_the_dask_lane_races_a_users_function_on_a_local_cluster(tmp_path):
+    pytest.importorskip("distributed")
+    spec = user_file(tmp_path, '''
+        def cube(item):
+            return item ** 3
+    ''') + ":cube"
+    state = race(spec, runners=("sequential", "dask"), size=40)
+    dask = state.lane("dask")
+    assert (dask.status, dask.correct, dask.error) == ("finished", True, None)
+    wait_until(lambda: not descendants(), timeout=10)  # the lane's cluster ended with it
+
+
+def test_a_sweep_scales_a_users_function(tmp_path, tuiconc_cmd, cli_env):
+    spec = user_file(tmp_path, '''
+        def spin(item):
+            total = 0
+            for i in range(2000):
+                total += i * item
+            return total
+    ''') + ":spin"
+    sweep = subprocess.run([*tuiconc_cmd, "sweep", "--workload", spec, "--size", "200", "--workers", "1,2",
+                            "--repeat", "1", "--json"], capture_output=True, text=True, env=cli_env, timeout=300)
+    assert sweep.returncode == 0, sweep.stderr
+    points = json.loads(sweep.stdout)["points"]
+    assert [point["workers"] for point in points] == [1, 2]
+    assert all(point["speedup"] > 0 for point in points)
+
+
+def test_a_sweep_point_whose_results_differ_from_the_baseline_fails(tmp_path, tuiconc_cmd, cli_env):
+    spec = user_file(tmp_path, '''
+        import os
+
+        def whose(item):
+            return os.getpid()  # each process answers differently
+    ''') + ":whose"
+    sweep = subprocess.run([*tuiconc_cmd, "sweep", "--workload", spec, "--size", "20", "--workers", "2",
+                            "--repeat", "1", "--json"], capture_output=True, text=True, env=cli_env, timeout=300)
+    point = json.loads(sweep.stdout)["points"][0]
+    assert sweep.returncode == 1
+    assert point["status"] == "failed" and "differ from the sequential baseline" in point["error"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import threading
 from dataclasses import asdict, dataclass, field
-from typing import Iterable, Literal
+from typing import Any, Iterable, Literal
 
 from tuiconc import __version__, tunables
 from tuiconc.engine.config import ConfigError, RaceConfig, check_workers, problems
@@ -232,9 +232,10 @@ def check_sweep(config: RaceConfig, runner: str, workers: list[int]) -> str | No
     return next(iter(found.values()), None)
 
 
-def fill_point(point: SweepPoint, race: RaceState, baseline_s: float | None) -> None:
+def fill_point(point: SweepPoint, race: RaceState, baseline_s: float | None, reference: Any = None) -> None:
     """A finished race's one lane into its point as one more run: its figures become the medians so far,
-    its speedup that of the run's own round (against `baseline_s`, that round's baseline)."""
+    its speedup that of the run's own round (against `baseline_s`, that round's baseline). `reference`:
+    the baseline's answer, for work with no answer known ahead (a user's function's results)."""
     lane: LaneState | None = race.lanes[0] if race.lanes else None
     if lane is None:
         point.status, point.error = "failed", race.error or "the race had no lane"
@@ -242,7 +243,9 @@ def fill_point(point: SweepPoint, race: RaceState, baseline_s: float | None) -> 
     point.runner = lane.runner
     point.status, point.correct = lane.status, lane.correct
     point.error = lane.error or (race.error if race.status == "failed" else None)
-    if race.status == "failed" or (lane.status == "finished" and lane.correct is False):
+    if reference is not None and lane.status == "finished" and lane.answer != reference:
+        point.correct, point.error = False, "its results differ from the sequential baseline's"
+    if race.status == "failed" or (lane.status == "finished" and point.correct is False):
         point.status = "failed"  # a wrong answer is no speedup
     if point.status != "finished" or not lane.wall_s:
         return
@@ -420,15 +423,17 @@ class Sweep:
                             f"the sequential baseline failed: {self._state.baseline.error or 'no result'}")
             return False
         baseline_s = baseline.lanes[0].wall_s  # this round's, not the median: a slow round slows both
+        reference = baseline.lanes[0].answer if baseline.lanes[0].expected is None else None
         for point in self._state.points:
             if point.status == "failed":
                 continue  # it failed in an earlier round; a second failure tells nothing new
-            if self._race_point(point, self.runner, point.workers, baseline_s) is None:
+            if self._race_point(point, self.runner, point.workers, baseline_s, reference) is None:
                 self._end_early(None)
                 return False
         return True
 
-    def _race_point(self, point: SweepPoint, runner: str, workers: int, baseline_s: float | None) -> RaceState | None:
+    def _race_point(self, point: SweepPoint, runner: str, workers: int, baseline_s: float | None,
+                    reference: Any = None) -> RaceState | None:
         """Race one point to its end and fill it in; None when the sweep was cancelled."""
         with self._lock:
             if self._cancel.is_set():
@@ -443,7 +448,7 @@ class Sweep:
         with self._lock:
             self._race = None
             self._state.races_done += 1
-            fill_point(point, final, baseline_s)
+            fill_point(point, final, baseline_s, reference)
             cancelled = self._cancel.is_set() or final.status == "cancelled"
         return None if cancelled else final
 

@@ -16,7 +16,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tuiconc.engine.labs import LABS
-from tuiconc.workloads import KINDS, WORKLOADS, get_workload
+from tuiconc.workloads import KINDS, WORKLOADS, UserWorkload, get_workload
 from tuiconc.workloads.user_spec import SpecError
 
 OWN = "own"  # the kind of a user's function: its group lists the functions offered, not the registry's
@@ -32,9 +32,11 @@ def tagged(name: str, tag: str) -> Text:
 
 
 def own_label(spec: str) -> str:
-    """How a person calls their function: its file's name (not the folder) and the function."""
+    """How a person calls their function: its file's name (not the folder) and the function; a built-in
+    workload, by its name."""
     try:
-        return get_workload(spec).label
+        workload = get_workload(spec)
+        return workload.label if isinstance(workload, UserWorkload) else workload.name
     except (KeyError, SpecError):
         return spec
 
