@@ -349,10 +349,11 @@ async def test_a_quiet_machine_gets_no_warning():
 
 
 async def test_the_app_flags_a_race_run_beside_busy_programs(hogs):
-    app = TuiconcApp(QUICK.with_changes(size=200_000))
+    # Every lane watched for a second or more: a shorter one is too short to judge (engine/disturbance.py).
+    app = TuiconcApp(QUICK.with_changes(size=600_000))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.session.history, timeout=120)
+        await wait_for(pilot, lambda: app.session.history, timeout=180)
         state = app.session.history[-1]
         assert state.disturbed and state.verdict.startswith("Figures disturbed:")
         assert "Figures disturbed" in app.screen.query_one(RacePane).verdict  # what the race pane draws

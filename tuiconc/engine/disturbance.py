@@ -12,12 +12,8 @@ from tuiconc.engine.lane import LaneState
 OTHERS_SHARE = 0.25  # other programs using more than this share of the usable cores, competing with a lane
 WAIT_SHARE = 0.10  # a lane runnable but waiting for a CPU more than this share of its wall time
 SPEEDUP_SLACK = 1.05  # CPU-bound speedup above the usable cores by more than this: a baseline problem
-# A lane watched for less than this (a few sampler ticks, mostly its start-up) is too short to judge
-# its waits for a CPU, which only the ticks see.
+# A lane watched for less than this (a few sampler ticks, mostly its start-up) is too short to judge.
 MIN_SAMPLED_S = 1.0
-# Other programs' CPU comes from counters read at a lane's start and end, which count in 10 ms ticks:
-# over a shorter lane than this, the count's error nears the share that would disturb it.
-MIN_COUNTED_S = 0.25
 # Waits for a CPU are another program's doing only where other programs used at least this many cores:
 # threads handing a GIL to each other wait runnable too (measured: 24 % of the time, 4 threads, idle machine).
 WAITS_NEED_OTHERS_CORES = 0.1
@@ -49,12 +45,9 @@ def disturbance(lanes: list[LaneState], usable_cpus: int, mode: str, kind: str |
     """Why these figures are not the workload's own, in words; None when nothing disturbed them."""
     finished = [lane for lane in lanes if lane.status == "finished" and lane.wall_s]
     judged = [lane for lane in finished if (lane.sampled_s or 0.0) >= MIN_SAMPLED_S]
-    counted = [lane for lane in finished if (lane.wall_s or 0.0) >= MIN_COUNTED_S]
-    # Whether the lane wanted the cores others took needs its waits for a CPU; a lane too short for
-    # those is judged on others' share alone (a starved lane's own figures can't show what it wanted).
-    competed = [lane for lane in counted if lane.others_cores is not None
+    competed = [lane for lane in judged if lane.others_cores is not None
                 and lane.others_cores > OTHERS_SHARE * usable_cpus
-                and (wait_share(lane) is None or (demand(lane) or 0.0) + lane.others_cores > usable_cpus)]
+                and (demand(lane) or 0.0) + lane.others_cores > usable_cpus]
     if competed:
         lane = max(competed, key=lambda lane: lane.others_cores)
         return (f"other programs used {lane.others_cores:.1f} of {usable_cpus} cores while {lane.name} ran, "

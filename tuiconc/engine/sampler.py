@@ -32,18 +32,12 @@ class TreeSample:
     others_cpu_s: float = 0.0  # CPU used meanwhile by programs that are neither a lane nor tuiconc's front end
     front_end_cpu_s: float = 0.0  # CPU used meanwhile by tuiconc's front end (UI or CLI, sampler, local server)
     runqueue_wait_s: float | None = None  # time its threads spent runnable, waiting for a CPU (None: unknown)
-    # Other programs' CPU from counters read when its work began and when it was let go: exact however
-    # short the lane, where the ticks above see a short lane only a few times.
-    window_s: float = 0.0
-    window_others_cpu_s: float = 0.0
 
     def cores(self, cpu_s: float) -> float | None:
         return cpu_s / self.watched_s if self.watched_s > 0 else None
 
     @property
     def others_cores(self) -> float | None:
-        if self.window_s > 0:
-            return self.window_others_cpu_s / self.window_s
         return self.cores(self.others_cpu_s)
 
     @property
@@ -184,7 +178,6 @@ class Sampler:
         self._last: dict[int, tuple[float, float]] = {}
         self._waits: dict[int, dict[tuple[int, int], float]] = {}  # per root: last wait seen per thread
         self._wait_base: dict[int, float] = {}  # per root: its waits before its window began
-        self._window_from: dict[int, tuple[float, float, float]] = {}  # per root: (when, busy, tuiconc's CPU)
         self._me = psutil.Process()
         self._front_end = [self._me]  # this process, and helpers like the local HTTP server
         self._unwatched_cpu = 0.0  # lanes let go since the last tick: the CPU already counted for them
@@ -229,33 +222,8 @@ class Sampler:
             self._wait_base[pid] = sum(self._waits.get(pid, {}).values())
             if self.schedstat:
                 tree.runqueue_wait_s = 0.0
-        self._window_from[pid] = (time.monotonic(), *self._counters())
-
-    def _counters(self) -> tuple[float, float]:
-        """The usable CPUs' busy seconds so far, and tuiconc's own CPU seconds so far: the front end, the
-        children it reaped (lanes that ended) and every watched lane's tree, read now."""
-        busy = sum(seconds for seconds, _ in self._busy_per_cpu())
-        front, reaped = self._front_end_cpu()
-        with self._lock:
-            roots = list(self._roots.values())
-        lanes = 0.0
-        for root in roots:
-            try:
-                tree = [root, *root.children(recursive=True)]
-            except psutil.Error:
-                continue  # ended: reaped, it counts in `reaped`
-            lanes += sum(reading.cpu_s + reading.reaped_cpu_s for reading in read_processes(tree))
-        return busy, front + reaped + lanes
 
     def unwatch(self, pid: int) -> TreeSample:
-        window = self._window_from.pop(pid, None)
-        if window is not None:
-            now, (busy, own) = time.monotonic(), self._counters()
-            with self._lock:
-                tree = self._trees.get(pid)
-                if tree is not None:
-                    tree.window_s = now - window[0]
-                    tree.window_others_cpu_s = max(0.0, (busy - window[1]) - (own - window[2]))
         with self._lock:
             self._roots.pop(pid, None)
             self._last.pop(pid, None)
