@@ -3,6 +3,7 @@
 
 import concurrent.futures
 import glob
+import json
 import os
 import subprocess
 import sys
@@ -84,3 +85,49 @@ def test_the_cli_refuses_a_bad_interpreter_in_one_line(tuiconc_cmd, cli_env):
                             text=True, env=cli_env, timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == ["tuiconc race: error: interpreter '/no/such/python' does not exist"]
+
+
+def bare_env(tmp_path) -> dict[str, str]:
+    """A user's environment: nothing of the checkout on the path, and a cache of their own."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    return env
+
+
+@pytest.mark.skipif(not other_pythons(), reason="no other Python 3.10+ interpreter on this machine")
+def test_a_bare_interpreter_races_from_outside_the_checkout(tmp_path):
+    """Nothing of tuiconc is installed in pyenv's Pythons: the lanes get a copy of the child side."""
+    python = other_pythons()[0]
+    race = subprocess.run([sys.executable, "-m", "tuiconc", "race", "-w", "primes", "-n", "20000", "-r",
+                           "sequential,threading", "--python", python, "--json"], capture_output=True, text=True,
+                          cwd=tmp_path, env=bare_env(tmp_path), timeout=120)
+    assert race.returncode == 0, race.stderr
+    lanes = json.loads(race.stdout)["lanes"]
+    assert all(lane["correct"] for lane in lanes)
+    assert {lane["python"] for lane in lanes} == {probe(python)["python"]}
+
+
+def test_the_child_side_copy_holds_the_lanes_packages_alone(tmp_path, monkeypatch):
+    from tuiconc.engine import child_side
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    child_side.child_path.cache_clear()
+    try:
+        folder = child_side.child_path()
+        child_side.child_path.cache_clear()
+        assert child_side.child_path() == folder  # the same content: the same copy, made once
+    finally:
+        child_side.child_path.cache_clear()
+    package = os.path.join(folder, "tuiconc")
+    assert os.path.isfile(os.path.join(package, "arena", "__main__.py"))
+    assert sorted(os.listdir(package)) == sorted(["arena", "runners", "workloads", *child_side.CHILD_MODULES])
+    assert folder.startswith(str(tmp_path))
+
+
+@pytest.mark.skipif(not other_pythons(), reason="no other Python 3.10+ interpreter on this machine")
+def test_work_that_needs_a_module_the_other_interpreter_lacks_is_refused_before_the_race():
+    python = next((path for path in other_pythons() if not probe(path)["modules"]["aiohttp"]), None)
+    if python is None:
+        pytest.skip("every other interpreter here has aiohttp")
+    found = problems(RaceConfig(workload="http", runners=("sequential", "asyncio"), pythons=(("asyncio", python),)))
+    assert "http needs aiohttp, which is not installed there" in found["python"]

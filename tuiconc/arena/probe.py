@@ -4,6 +4,7 @@ The front end runs it with a lane's --python interpreter before the race starts,
 wrong path or a missing feature is a clear error, not a failed lane. Standard library only.
 """
 
+import importlib.util
 import json
 import sys
 
@@ -14,6 +15,7 @@ def main():
         return 0
     from tuiconc.machine import interpreter_facts
     from tuiconc.runners import RUNNERS
+    from tuiconc.workloads import WORKLOADS
 
     print(json.dumps({
         **interpreter_facts(),
@@ -21,6 +23,10 @@ def main():
         "executable": sys.executable,
         "unavailable": {name: runner.unavailable_reason() for name, runner in RUNNERS.items()
                         if runner.unavailable_reason()},
+        # The modules beyond the standard library that some lane's work needs: present or not.
+        "modules": {name: importlib.util.find_spec(name) is not None for name in sorted(
+            {name for workload in WORKLOADS.values() for asynchronous in (False, True)
+             for name in workload.needs(asynchronous)})},
     }))
     return 0
 

@@ -171,13 +171,25 @@ def check_lanes(config: RaceConfig) -> str | None:
             where = "here"
         else:
             try:
-                reason = probe(python)["unavailable"].get(lane.runner)
+                facts = probe(python)
             except InterpreterError as error:
                 return str(error)
+            reason = facts["unavailable"].get(lane.runner) or _missing_module(workload, lane.runner, facts, python)
             where = f"on {python}"
         if reason:
             return f"runner {lane.runner!r} is not available {where}: {reason}"
     return None
+
+
+def _missing_module(workload, runner: str, facts: dict, python: str) -> str | None:
+    """The module this work needs in this runner's lanes that the other interpreter lacks (nothing of the front
+    end's site-packages goes with a lane there)."""
+    if workload is None:
+        return None
+    missing = [name for name in workload.needs(RUNNERS[runner].asynchronous)
+               if not facts.get("modules", {}).get(name, True)]
+    return f"{workload.name} needs {missing[0]}, which is not installed there ({python} -m pip install {missing[0]})" \
+        if missing else None
 
 
 def unavailable_lanes(config: RaceConfig) -> str | None:

@@ -28,7 +28,7 @@ def probe(path: str) -> dict:
     try:
         # Its own process group, so a hung interpreter and anything it started can be ended together.
         process = subprocess.Popen([path, "-m", "tuiconc.arena.probe"], stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(path),
                                    start_new_session=True)
     except OSError as error:
         raise InterpreterError(f"cannot run {path!r}: {error.strerror or error}") from None

@@ -37,6 +37,9 @@ TASK_COST_SHARE = 0.05
 # the lighter one is recommended and the heavier named as no faster.
 MEMORY_ALIKE = 1.5
 REPEAT_ADVICE = 5  # runs to suggest when a gain is within the noise
+# A plain loop shorter than this is mostly start-up and timer noise: a lead over it decides nothing
+# (a lane that lost, to its start-up or its cost per task, still says so).
+MIN_DECIDING_S = 0.5
 
 REASONS = {"io": "waits", "mixed": "waits", "cpu": "gil-bound", "cpu-nogil": "releases-gil"}
 
@@ -133,7 +136,7 @@ def recommend(state: RaceState) -> Recommendation | None:
     if not others:
         return Recommendation("The measurements can't decide: only the plain loop ran; race other lanes beside "
                               "it.", None, "alone")
-    gains = sorted((_gain(lane, sequential) for lane in others if _usable(lane)),
+    gains = sorted((_gain(lane, sequential, kind) for lane in others if _usable(lane)),
                    key=lambda gain: gain.net_speedup, reverse=True)
     if not gains:
         return Recommendation(f"Keep it a plain loop: {_failures(others)}.", "sequential", "failed")
@@ -143,6 +146,11 @@ def recommend(state: RaceState) -> Recommendation | None:
 def _advise(state: RaceState, kind: str, sequential: LaneState, gains: list[_Gain]) -> Recommendation:
     best = gains[0]
     if best.net_speedup > 1 + best.noise:
+        if (sequential.wall_s or 0.0) < MIN_DECIDING_S:
+            return Recommendation(
+                f"The measurements can't decide: the plain loop took {units.seconds(sequential.wall_s)}, too short "
+                f"for {best.lane.name}'s lead not to be start-up and timer noise; raise the size until it takes a "
+                f"second or more.", None, "too-short")
         return _use(state, kind, sequential, [gain for gain in gains if gain.net_speedup > 1 + gain.noise])
     lost_to_startup = [gain for gain in gains if gain.speedup > 1 + gain.noise]
     if lost_to_startup:
@@ -251,11 +259,14 @@ def _extra_startup(lane: LaneState, sequential: LaneState) -> float:
     return max(0.0, lane.startup_s - sequential.startup_s)
 
 
-def _gain(lane: LaneState, sequential: LaneState) -> _Gain:
+def _gain(lane: LaneState, sequential: LaneState, kind: str) -> _Gain:
     assert lane.wall_s and sequential.wall_s
     speedup = lane.speedup or sequential.wall_s / lane.wall_s  # a repeated race's is the median of its rounds'
     net_s = sequential.wall_s / speedup + _extra_startup(lane, sequential)
     noise = max(NOISE_FLOOR, lane.spread or 0.0, sequential.spread or 0.0)
+    if kind == "cpu" and (lane.cores or 0.0) < PARALLEL_THREADS_ABOVE and speedup > 1:
+        # Computing under the GIL on about one core can't be faster than the plain loop: a lead is noise.
+        noise = max(noise, speedup - 1)
     return _Gain(lane, speedup, sequential.wall_s / net_s, noise)
 
 

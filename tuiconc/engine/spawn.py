@@ -10,7 +10,8 @@ from pathlib import Path
 
 import psutil
 
-PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+# The folder that holds the tuiconc package: what `python -m tuiconc…` needs on its path.
+PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 
 
 def launch(module: str, *args: str, python: str | None = None, tmpdir: str | None = None) -> subprocess.Popen:
@@ -20,7 +21,7 @@ def launch(module: str, *args: str, python: str | None = None, tmpdir: str | Non
     its temporary files (multiprocessing's sockets and folders) go there, for us to remove
     even when the child is killed before it can.
     """
-    env = child_env()
+    env = child_env(python)
     if tmpdir:
         env["TMPDIR"] = tmpdir
     return subprocess.Popen(
@@ -47,11 +48,20 @@ def own_process_group() -> dict:
     return {"preexec_fn": os.setpgrp}  # 3.10 has no process_group
 
 
-def child_env() -> dict[str, str]:
-    """Our environment, with this tuiconc importable first: another interpreter (`--python`) has not
-    installed it, and `python -m tuiconc.…` must find this copy, not another."""
+def is_this_interpreter(python: str | None) -> bool:
+    """The front end's own interpreter, as named (a virtual environment's python is not the one it links to)."""
+    return python is None or os.path.abspath(python) == os.path.abspath(sys.executable)
+
+
+def child_env(python: str | None = None) -> dict[str, str]:
+    """Our environment, with this tuiconc importable first, so `python -m tuiconc.…` finds this copy, not
+    another: on this interpreter, the folder that holds it; on another (`--python`), which has nothing of
+    tuiconc installed, a copy of the child side alone (engine.child_side)."""
+    from tuiconc.engine.child_side import child_path
+
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+    first = PACKAGE_ROOT if is_this_interpreter(python) else child_path()
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (first, env.get("PYTHONPATH")) if p)
     return env
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -102,8 +103,15 @@ class Workload:
         """Under asyncio a CPU task just runs: nothing in it awaits, so nothing else can run."""
         return self.run_task(task, bump, options)
 
+    def needs(self, asynchronous: bool) -> tuple[str, ...]:
+        """Modules beyond the standard library a lane needs for this work (checked on another interpreter
+        before a race starts)."""
+        return ()
+
     def prepare(self, asynchronous: bool) -> None:
         """Imports and set-up done before the clock starts, so they are not timed as work."""
+        for module in self.needs(asynchronous):
+            importlib.import_module(module)
 
     def async_resource(self, options: Options, concurrency: int) -> contextlib.AbstractAsyncContextManager:
         """Something every async task of one lane shares (an HTTP session)."""

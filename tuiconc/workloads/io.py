@@ -87,9 +87,8 @@ class Http(Workload):
             bump(1)
         return ok
 
-    def prepare(self, asynchronous: bool) -> None:
-        if asynchronous:
-            import aiohttp  # noqa: F401  only asyncio lanes of an HTTP race need it
+    def needs(self, asynchronous: bool) -> tuple[str, ...]:
+        return ("aiohttp",) if asynchronous else ()  # only asyncio lanes of an HTTP race need it
 
     def async_resource(self, options: Options, concurrency: int):
         import aiohttp

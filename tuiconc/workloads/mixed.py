@@ -65,9 +65,8 @@ class FetchAndCrunch(Workload):
                 found += await offload("crunch", i)
         return found
 
-    def prepare(self, asynchronous: bool) -> None:
-        if asynchronous:
-            import aiohttp  # noqa: F401  imported before the clock starts
+    def needs(self, asynchronous: bool) -> tuple[str, ...]:
+        return ("aiohttp",) if asynchronous else ()
 
     def async_resource(self, options: Options, concurrency: int):
         from tuiconc.workloads.io import Http
