@@ -80,8 +80,15 @@ def test_items_async_twin_and_task_knobs(tmp_path):
     for lane in state.lanes:
         assert (lane.status, lane.correct) == ("finished", True), (lane.name, lane.error)
         assert lane.total == lane.done == 30  # what tuiconc_items returned, not the size asked for
-        assert lane.extra["tasks"] == 5  # 30 items in tasks of 7
+        assert lane.extra["tasks"] == (5 if lane.name != "sequential" else 16)  # 30 items in tasks of 7
         assert "note" not in lane.extra  # asyncio awaited shout_async
+
+
+def test_the_switch_interval_reaches_every_process_of_every_lane(tmp_path):
+    spec = user_file(tmp_path, "import sys\n\ndef interval(item):\n    return sys.getswitchinterval()\n")
+    state = race(spec + ":interval", size=8, switch_interval_ms=0.5)
+    for lane in state.lanes:  # the same answer as sequential's: 0.0005 in every process
+        assert (lane.status, lane.correct, lane.error) == ("finished", True, None), lane.name
 
 
 def test_asyncio_without_an_async_twin_says_each_call_blocks_the_loop(tmp_path):
@@ -132,6 +139,10 @@ def test_an_unpicklable_result_fails_only_the_process_lanes_saying_why(tmp_path)
     ("def other(item):\n    return item\n", "missing", "no function 'missing' in mine.py; its functions: other"),
     ("def pair(a, b):\n    return a\n", "pair", "pair must take one argument, the item; it takes 2 arguments"),
     ("async def waits(item):\n    return item\n", "waits", "waits is async def"),
+    ("def f(item):\n    return item\n\ndef f_async(item):\n    return item\n", "f",
+     "f_async must be async def (the asyncio lanes await it); it is a plain def"),
+    ("def tuiconc_items():\n    return [1]\n\ndef f(item):\n    return item\n", "f",
+     "tuiconc_items must be a plain function of one argument, the size"),
 ])
 def test_problems_found_by_reading_the_file_are_one_line_before_any_lane(tmp_path, source, func, message):
     spec = canonical_workload(user_file(tmp_path, source) + ":" + func)
@@ -153,10 +164,19 @@ def test_an_import_error_fails_the_lanes_with_its_cause(tmp_path):
         assert lane.error == "importing mine.py failed: ModuleNotFoundError: No module named 'not_installed_anywhere'"
 
 
-def test_a_file_named_like_a_standard_module_is_told_to_rename(tmp_path):
-    spec = user_file(tmp_path, "def f(item):\n    return item\n", name="json.py") + ":f"
-    lane = race(spec, runners=("sequential",)).lanes[0]
-    assert lane.status == "failed" and "rename the file" in lane.error
+def test_a_file_named_like_a_standard_module_is_told_to_rename_before_the_race(tmp_path):
+    spec = canonical_workload(user_file(tmp_path, "def f(item):\n    return item\n", name="json.py") + ":f")
+    assert problems(RaceConfig(workload=spec))["workload"] == (
+        "json.py is named like Python's own module 'json', which a lane would import instead: rename the file")
+
+
+def test_a_file_beside_yours_named_like_a_standard_module_stands_in_for_nothing(tmp_path, monkeypatch):
+    """queue.py beside the function, and the working folder there: every process still imports Python's queue."""
+    user_file(tmp_path, "raise ImportError('the queue.py beside the function was imported')\n", name="queue.py")
+    spec = user_file(tmp_path, "def f(item):\n    return item * 2\n") + ":f"
+    monkeypatch.chdir(tmp_path)
+    for lane in race(spec, runners=("sequential", "threading", "multiprocessing", "processpool")).lanes:
+        assert (lane.status, lane.correct, lane.error) == ("finished", True, None), lane.name
 
 
 def test_a_module_on_the_path_races_by_its_dotted_name(tmp_path, monkeypatch):

@@ -285,16 +285,16 @@ async def test_the_knobs_show_on_a_narrow_screen_only_once_set():
 
 # -- what the prompt checks and completes, without the app ----------------------------------------
 def test_check_typed_and_complete(tmp_path):
-    write(tmp_path / "code.py", "def one(item):\n    return item\n\ndef other(item):\n    return item\n")
+    write(tmp_path / "mycode.py", "def one(item):\n    return item\n\ndef other(item):\n    return item\n")
     (tmp_path / "sub").mkdir()
     cwd = str(tmp_path)
     assert check_typed("", cwd).problem == ""
-    assert check_typed("code.py:one", cwd).spec == f"{tmp_path}/code.py:one"
-    assert check_typed("code.py", cwd).functions == ("one", "other")
-    assert "no function 'two'" in check_typed("code.py:two", cwd).problem
-    assert complete("co", cwd) == "code.py"
+    assert check_typed("mycode.py:one", cwd).spec == f"{tmp_path}/mycode.py:one"
+    assert check_typed("mycode.py", cwd).functions == ("one", "other")
+    assert "no function 'two'" in check_typed("mycode.py:two", cwd).problem
+    assert complete("myc", cwd) == "mycode.py"
     assert complete("su", cwd) == "sub/"
-    assert complete("code.py", cwd) == "code.py:one"
-    assert complete("code.py:ot", cwd) == "code.py:other"
-    assert complete("code.py:one", cwd) is None
+    assert complete("mycode.py", cwd) == "mycode.py:one"
+    assert complete("mycode.py:ot", cwd) == "mycode.py:other"
+    assert complete("mycode.py:one", cwd) is None
     assert complete("nothing", cwd) is None

@@ -7,14 +7,20 @@ cancelling the lane is one killpg. Standard library only.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import threading
-import time
-import traceback
 
-from tuiconc import tunables
+# `python -m` puts the working folder first on the path, so a queue.py there would stand in for Python's
+# own in this process and its workers. The front end passes -P (3.11+); on 3.10 it is done here.
+if sys.path and sys.path[0] in ("", os.getcwd()):
+    del sys.path[0]
+
+import json  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+
+from tuiconc import tunables  # noqa: E402
 
 from tuiconc.arena import protocol
 from tuiconc.arena.limits import cap_memory, raise_open_file_limit

@@ -69,8 +69,9 @@ def add_race_options(parser: argparse.ArgumentParser, many_workloads: bool = Fal
                             "(e.g. --python free-threaded=/usr/bin/python3.14t); may be repeated")
     knobs = parser.add_argument_group("knobs for experiments")
     knobs.add_argument("--items-per-task", type=whole_number, default=None, metavar="N",
-                       help="items (units of work) in each task handed to a worker or sent to a pool (default: about "
-                            f"{tunables.CHUNKS_PER_WORKER} tasks per worker); 1 shows tiny tasks drowning a pool")
+                       help="items (units of work) in each task handed to a worker or sent to a pool, in every lane but "
+                            f"the sequential baseline (default: about {tunables.CHUNKS_PER_WORKER} tasks per worker); 1 "
+                            "shows tiny tasks drowning a pool")
     knobs.add_argument("--switch-interval-ms", type=positive_ms, default=None, metavar="MS",
                        help="the GIL's switch interval in every lane, sys.setswitchinterval (default: Python's 5 ms)")
     io = parser.add_argument_group("I/O workload options")

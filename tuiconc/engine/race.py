@@ -376,7 +376,8 @@ class Race(RaceHandle):
             "chunksize": spec.chunksize,
             "variant": spec.variant,
             "options": vars(self.config.options(url, spec.variant)),
-            "items_per_task": self.config.items_per_task,
+            # The plain loop is the baseline: splitting its work finer would slow what the others are measured against.
+            "items_per_task": None if spec.runner == "sequential" else self.config.items_per_task,
             "switch_interval_ms": self.config.switch_interval_ms,
         }
         if self._digests:

@@ -8,6 +8,7 @@ import concurrent.futures
 import contextlib
 import multiprocessing
 import signal
+import sys
 import time
 
 from tuiconc.runners.base import Job, LaneError, Runner
@@ -40,8 +41,10 @@ class _WorkerState:
 _worker: _WorkerState | None = None
 
 
-def _init_worker(workload_name: str, options: Options, board_parts: tuple, next_slot) -> None:
+def _init_worker(workload_name: str, options: Options, board_parts: tuple, next_slot,
+                 switch_interval_s: float) -> None:
     global _worker
+    sys.setswitchinterval(switch_interval_s)  # the lane's GIL switch interval, in every process of it
     with next_slot.get_lock():
         slot = next_slot.value
         next_slot.value += 1
@@ -91,7 +94,8 @@ class _ProcessRunner(Runner):
         return Board.shared(self.timeline_rows(workers), multiprocessing.get_context(start_method))
 
     def _init_args(self, job: Job, context, first_slot: int = 0) -> tuple:
-        return (job.workload.name, job.options, job.board.parts(), context.Value("i", first_slot))
+        return (job.workload.name, job.options, job.board.parts(), context.Value("i", first_slot),
+                sys.getswitchinterval())
 
 
 class Multiprocessing(_ProcessRunner):

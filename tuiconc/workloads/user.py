@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import importlib.util
+import inspect
 import multiprocessing
 import os
 import pickle
@@ -98,11 +99,17 @@ class _Loaded:
         module = _import(code_spec)
         self.func: Callable[[Any], Any] = _attribute(module, code_spec.func, code_spec)
         self.items_func = getattr(module, ITEMS_FUNCTION, None)
-        self.async_func = getattr(module, code_spec.func + ASYNC_SUFFIX, None)
-        self.wait_func = getattr(module, code_spec.func + WAIT_SUFFIX, None)
+        self.async_func = _coroutine_function(module, code_spec.func + ASYNC_SUFFIX)
+        self.wait_func = _coroutine_function(module, code_spec.func + WAIT_SUFFIX)
         self.compute_func = getattr(module, code_spec.func + COMPUTE_SUFFIX, None)
         self.pid = os.getpid()
         self.cwd = os.getcwd()
+
+
+def _coroutine_function(module, name: str) -> Callable[[Any], Any] | None:
+    """An async twin the lanes can await; anything else of that name is not one."""
+    found = getattr(module, name, None)
+    return found if inspect.iscoroutinefunction(found) else None
 
 
 def _import(spec: UserSpec):
@@ -110,16 +117,20 @@ def _import(spec: UserSpec):
     where = spec.label.rpartition(":")[0]
     try:
         if spec.module is not None:
+            if os.getcwd() not in sys.path:
+                sys.path.append(os.getcwd())  # found in the working folder too, as the front end found it: last
             return importlib.import_module(spec.module)
         folder, name = os.path.split(spec.path or "")
         name = name[:-3]
         if folder not in sys.path:
-            sys.path.insert(0, folder)  # its own imports of files beside it work, as with `python FILE.py`
+            # Last on the path: its own imports of files beside it work, and a file beside it named like a
+            # module the lane imports (queue.py) can't stand in for it.
+            sys.path.append(folder)
         module = importlib.import_module(name)
         # A file uploaded to a remote Dask worker is imported there under its name, from elsewhere.
         uploaded = not os.path.exists(spec.path or "")
         if not uploaded and os.path.abspath(getattr(module, "__file__", "") or "") != os.path.abspath(spec.path or ""):
-            raise UserCodeError(f"{where} is named like Python's own module {name!r}, which is imported "
+            raise UserCodeError(f"{where} is named like the installed module {name!r}, which is imported "
                                 f"instead: rename the file")
         return module
     except UserCodeError:

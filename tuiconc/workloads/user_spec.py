@@ -211,7 +211,32 @@ def inspect_spec(spec: UserSpec) -> UserCode:
     if not target.accepts_one:
         needs = "no argument" if not target.positional else f"{target.positional} arguments"
         raise SpecError(f"{spec.func} must take one argument, the item; it takes {needs}")
+    for suffix, must_be_async, role in ((ASYNC_SUFFIX, True, "the asyncio lanes await it"),
+                                        (WAIT_SUFFIX, True, "the hybrid lane awaits it"),
+                                        (COMPUTE_SUFFIX, False, "the hybrid lane calls it in a process pool")):
+        found = code.functions.get(spec.func + suffix)
+        if found is not None and found.positional is not None and found.is_async != must_be_async:
+            kind = "async def" if must_be_async else "a plain def"
+            raise SpecError(f"{found.name} must be {kind} ({role}); it is {'async def' if found.is_async else 'a plain def'}")
+    items = code.functions.get(ITEMS_FUNCTION)
+    if items is not None and items.positional is not None and (items.is_async or not items.accepts_one):
+        raise SpecError(f"{ITEMS_FUNCTION} must be a plain function of one argument, the size, returning the items")
+    shadowed = _shadowed_module(spec)
+    if shadowed:
+        raise SpecError(shadowed)
     return code
+
+
+def _shadowed_module(spec: UserSpec) -> str | None:
+    """A file named like a module of Python's own, or tuiconc: the lanes import that one by the name, not the file
+    (its folder comes last on their path, so that no file beside it stands in for a module they use)."""
+    if spec.path is None:
+        return None
+    name = os.path.basename(spec.path)[:-3]
+    if name == "tuiconc" or name in getattr(sys, "stdlib_module_names", ()):
+        whose = "tuiconc itself" if name == "tuiconc" else f"Python's own module {name!r}"
+        return f"{os.path.basename(spec.path)} is named like {whose}, which a lane would import instead: rename the file"
+    return None
 
 
 def check_spec(text: str, cwd: str | None = None) -> UserCode:

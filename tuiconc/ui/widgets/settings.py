@@ -20,8 +20,8 @@ FIELDS = (("size", "size"), ("workers", "workers"), ("latency_ms", "latency ms")
           ("items_per_task", "items/task"), ("switch_interval_ms", "switch ms"))
 KNOBS = ("items_per_task", "switch_interval_ms")  # empty: the default (the workload's split, Python's 5 ms)
 TOOLTIPS = {
-    "items_per_task": "items (units of work) in each task handed to a worker or sent to a pool; empty: the "
-                      "workload's own split. 1 shows tiny tasks drowning a pool",
+    "items_per_task": "items (units of work) in each task handed to a worker or sent to a pool, in every lane but "
+                      "the sequential baseline; empty: the workload's own split. 1 shows tiny tasks drowning a pool",
     "switch_interval_ms": "the GIL's switch interval in every lane (sys.setswitchinterval), in ms; empty: "
                           "Python's 5 ms",
 }
