@@ -343,3 +343,28 @@ def test_a_sweep_point_whose_results_differ_from_the_baseline_fails(tmp_path, tu
     point = json.loads(sweep.stdout)["points"][0]
     assert sweep.returncode == 1
     assert point["status"] == "failed" and "differ from the sequential baseline" in point["error"]
+
+
+def test_a_process_started_in_a_session_of_its_own_does_not_hold_the_race(tmp_path):
+    """It keeps the lane's stderr open, out of the lane's reach: the race ends anyway, in seconds."""
+    pids = tmp_path / "pids"
+    spec = user_file(tmp_path, f'''
+        import subprocess
+
+        def detach(item):
+            child = subprocess.Popen(["sleep", "60"], start_new_session=True)
+            with open({str(pids)!r}, "a") as out:
+                out.write(f"{{child.pid}}\\n")
+            return item
+    ''') + ":detach"
+    started = time.monotonic()
+    try:
+        state = race(spec, runners=("sequential",), size=1)
+        assert time.monotonic() - started < 30
+        assert (state.lanes[0].status, state.lanes[0].correct) == ("finished", True)
+    finally:
+        for pid in pids.read_text().split():
+            try:
+                psutil.Process(int(pid)).kill()
+            except psutil.Error:
+                pass

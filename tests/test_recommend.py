@@ -228,3 +228,11 @@ def test_a_lead_over_a_very_short_plain_loop_decides_nothing():
     advice = recommend(race(lanes))
     assert advice.runner is None and advice.reason == "too-short"
     assert "the plain loop took 80 ms" in advice.text
+
+
+def test_a_process_pool_ahead_within_the_noise_is_not_said_to_have_lost():
+    # Seen: "processpool won at 1.17×" in the verdict, "not even a process pool" in the advice.
+    lanes = [lane("sequential", 0.7, 1.0, 1), lane("processpool", 0.6, 1.2, startup_s=0.2, extra={"tasks": 16})]
+    advice = recommend(race(lanes, cpus=2))
+    assert "not even a process pool" not in advice.text
+    assert advice.runner in (None, "sequential")

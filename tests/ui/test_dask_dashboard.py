@@ -22,7 +22,7 @@ async def test_a_racing_dask_lane_shows_its_dashboard_and_cancels_cleanly():
     async with app.run_test(size=(120, 40)) as pilot:
         pane = app.screen.query_one(RacePane)
         await pilot.press("r")
-        await wait_for(pilot, lambda: "dask: Dask dashboard http://127.0.0.1:" in pane.verdict, timeout=90)
+        await wait_for(pilot, lambda: "dask: Dask dashboard http://127.0.0.1:" in pane.notes, timeout=90)
         assert app.session.race is not None and not app.session.race.done, "shown while the lane races"
         await pilot.press("c")
         await wait_for(pilot, lambda: app.session.race is None, timeout=10)

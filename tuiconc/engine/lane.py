@@ -255,8 +255,11 @@ class LaneProcess(LaneTracker):
             self.settle(status="cancelled")
         elif not ended:
             self.settle(status="failed", error=_exit_reason(returncode, list(self._stderr_tail)))
+        readers = dict(zip((self.process.stdout, self.process.stderr), self._readers))
         for stream in (self.process.stdout, self.process.stderr, self.process.stdin):
-            stream.close()
+            reader = readers.get(stream)
+            if reader is None or not reader.is_alive():  # closing a pipe a thread still reads would block
+                stream.close()
         shutil.rmtree(self.tmpdir, ignore_errors=True)
         return True
 
@@ -291,7 +294,9 @@ class LaneProcess(LaneTracker):
 
     def _join_readers(self) -> None:
         """Read to the end of the arena's pipes. If the arena died (killed from outside, say), its
-        workers may live on holding those pipes open: end its whole group rather than wait for them."""
+        workers may live on holding those pipes open: end its whole group rather than wait for them.
+        A process that left the group (a user's function started one in a session of its own) may
+        hold them still: the lane ends anyway, and the reader ends with that process."""
         for reader in self._readers:
             reader.join(READERS_GRACE_S)
         if any(reader.is_alive() for reader in self._readers):
@@ -300,7 +305,7 @@ class LaneProcess(LaneTracker):
             except (ProcessLookupError, PermissionError):
                 pass
             for reader in self._readers:
-                reader.join()
+                reader.join(READERS_GRACE_S)
 
     def kill(self) -> None:
         self.cancelled = True

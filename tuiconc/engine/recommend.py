@@ -39,7 +39,7 @@ MEMORY_ALIKE = 1.5
 REPEAT_ADVICE = 5  # runs to suggest when a gain is within the noise
 # A plain loop shorter than this is mostly start-up and timer noise: a lead over it decides nothing
 # (a lane that lost, to its start-up or its cost per task, still says so).
-MIN_DECIDING_S = 0.5
+MIN_DECIDING_S = 0.2
 
 REASONS = {"io": "waits", "mixed": "waits", "cpu": "gil-bound", "cpu-nogil": "releases-gil"}
 
@@ -223,7 +223,8 @@ def _keep_sequential(state: RaceState, kind: str, sequential: LaneState, gains: 
                 f"Keep it a plain loop: {evidence}, and {gain.lane.name} lost ({gain.speedup:.2f}×) because each "
                 f"task cost {_duration(cost)} beyond its {_duration(work)} of work; {pays}.", "sequential",
                 "too-small")
-    if kind == "cpu" and all((gain.lane.cores or 0.0) < PARALLEL_THREADS_ABOVE for gain in gains):
+    if kind == "cpu" and all((gain.lane.cores or 0.0) < PARALLEL_THREADS_ABOVE and gain.speedup <= 1
+                             for gain in gains):
         out = [lane for lane in state.lanes if lane is not sequential and not _usable(lane)]
         if out:
             advice = _failures(out, every=False)

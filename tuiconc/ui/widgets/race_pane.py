@@ -34,7 +34,7 @@ def lane_marks(names: list[str], lanes: list[LaneState]) -> dict[int, LaneMark]:
 
 class RacePane(StyleOncePerPass, ScrollView):
     DEFAULT_CSS = """
-    RacePane { height: auto; max-height: 18; }  /* 9 lanes, the verdict, its notes and its advice */
+    RacePane { height: auto; max-height: 22; }  /* 9 lanes, the verdict, its notes and its advice */
     """
 
     def __init__(self, **kwargs):
@@ -43,6 +43,7 @@ class RacePane(StyleOncePerPass, ScrollView):
         self.lines: list[LaneLine] = []
         self.verdict = ""
         self.advice = ""  # under the verdict: which API to use for this work, in one sentence
+        self.notes = ""  # under the advice: what to know about a lane (its dashboard, how it called the function)
         self.hide_off = False  # a narrow screen shows only the lanes that race
         self._strips: dict[int, tuple[tuple, Strip]] = {}  # line → (what it drew, at which width and theme), strip
         self._verdict_strips: tuple[tuple, list[Strip]] | None = None
@@ -69,12 +70,12 @@ class RacePane(StyleOncePerPass, ScrollView):
                 self.lines[i] = line
                 if i in shown:
                     self.refresh_lines(shown.index(i))
-        notes = cluster_notes(state) if state else []  # a dask lane's dashboard, live and after
-        verdict = "\n".join([*([state.verdict] if state and state.verdict else []), *notes])
+        notes = "\n".join(cluster_notes(state)) if state else ""  # a dask lane's dashboard, live and after
+        verdict = state.verdict or "" if state else ""
         advice = state.recommendation if state else None
         advice = (advice.headline if self.hide_off else advice.text) if advice else ""  # narrow: no room for why
-        if verdict != self.verdict or advice != self.advice or self.shown() != shown:
-            self.verdict, self.advice = verdict, advice
+        if (verdict, advice, notes) != (self.verdict, self.advice, self.notes) or self.shown() != shown:
+            self.verdict, self.advice, self.notes = verdict, advice, notes
             self._resize()
 
     def show_only_enabled(self, hide_off: bool) -> None:
@@ -126,13 +127,15 @@ class RacePane(StyleOncePerPass, ScrollView):
         return Strip.blank(width, base)
 
     def verdict_strips(self, width: int) -> list[Strip]:
-        if not (self.verdict or self.advice) or width <= 0:
+        if not (self.verdict or self.advice or self.notes) or width <= 0:
             return []
-        key = (self.verdict, self.advice, width, self.app.theme)
+        key = (self.verdict, self.advice, self.notes, width, self.app.theme)
         if self._verdict_strips is None or self._verdict_strips[0] != key:
             verdict = self.pass_style + Style(bold=True, color=self.app.current_theme.accent or "yellow")
+            notes = self.pass_style + Style(dim=True)
             strips = []
-            for text, style in ((Text(self.verdict), verdict), (advice_text(self.advice), self.pass_style)):
+            for text, style in ((Text(self.verdict), verdict), (advice_text(self.advice), self.pass_style),
+                                (Text(self.notes), notes)):
                 if text:
                     lines = text.wrap(self.app.console, width)  # lines keep their spans, not a Text's own style
                     strips += [Strip(line.render(self.app.console)).apply_style(style).crop_extend(0, width, style)
