@@ -37,7 +37,8 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
 apt_options=(-o "Dir::Etc::sourcelist=/dev/null" -o "Dir::Etc::sourceparts=$work/parts"
-             -o "Dir::State::lists=$work/lists" -o "Dir::Cache=$work/cache" -o "Debug::NoLocking=1")
+             -o "Dir::State::lists=$work/lists" -o "Dir::Cache=$work/cache" -o "Debug::NoLocking=1"
+             -o "APT::Sandbox::User=$(id -un)")
 apt-get "${apt_options[@]}" -qq update >/dev/null || cannot "apt-get update failed (no network?)"
 (cd "$work" && apt-get "${apt_options[@]}" -qq source --download-only python3.13 >/dev/null) \
     || cannot "apt-get source python3.13 failed"

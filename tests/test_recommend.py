@@ -236,3 +236,17 @@ def test_a_process_pool_ahead_within_the_noise_is_not_said_to_have_lost():
     advice = recommend(race(lanes, cpus=2))
     assert "not even a process pool" not in advice.text
     assert advice.runner in (None, "sequential")
+
+
+def test_threads_without_a_gil_are_not_taken_for_code_that_releases_it():
+    """Threads on a free-threaded Python run pure Python at once: that says nothing of the code's GIL use."""
+    from tuiconc.engine.verdict import verdict
+
+    free = lane("threading", 0.6, 1.9, workers=2, gil_enabled=False)
+    lanes = [lane("sequential", 1.0, 1.0, 1), free]
+    state = race(lanes, cpus=2)
+    assert classify(lanes) == "cpu"
+    assert "2 threads without a GIL" in verdict(lanes) and "with the GIL off (a free-threaded Python)" in verdict(lanes)
+    advice = recommend(state)
+    assert advice.runner == "threading" and "on a free-threaded Python" in advice.text
+    assert "releases the GIL" not in advice.text

@@ -322,7 +322,8 @@ def _evidence(state: RaceState, kind: str, sequential: LaneState) -> str:
         waits = 1 - min(1.0, demand(sequential) or 0.0)
         return f"this function waits {units.percent(waits)} of its time"
     threads = [lane for lane in state.lanes if _usable(lane) and lane.runner in THREAD_RUNNERS
-               and (lane.workers or 1) > 1 and lane.cores is not None]
+               and (lane.workers or 1) > 1 and lane.cores is not None
+               and lane.gil_enabled is not False]  # threads without a GIL say nothing of the code
     if not threads:
         return f"the function computes (the plain loop kept {sequential.cores or 0:.2f} cores busy)"
     busiest = max(threads, key=lambda lane: lane.cores or 0.0)
@@ -343,7 +344,10 @@ def _api(lane: LaneState) -> _Api:
 def _api_text(lane: LaneState, workers: int, words: bool = True) -> str:
     api = _api(lane)
     call = api.call.format(n=workers)
-    return api.words.format(call=call) if words else call
+    text = api.words.format(call=call) if words else call
+    if lane.gil_enabled is False and api.family == "threads" and "free-threaded" not in text:
+        text += " on a free-threaded Python"  # measured on one: with a GIL they would take turns
+    return text
 
 
 def _memory_alike(one: LaneState, other: LaneState) -> bool:

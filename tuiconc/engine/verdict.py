@@ -34,7 +34,8 @@ def classify(lanes: list[LaneState]) -> str | None:
         return "io"
     if wanted < COMPUTING_ABOVE:
         return "mixed"
-    threads = [lane for lane in _finished(lanes) if lane.runner in THREAD_RUNNERS and (lane.workers or 1) > 1]
+    threads = [lane for lane in _finished(lanes) if lane.runner in THREAD_RUNNERS and (lane.workers or 1) > 1
+               and lane.gil_enabled is not False]  # threads on a free-threaded Python say nothing of the code
     if threads and max(lane.cores for lane in threads) >= PARALLEL_THREADS_ABOVE:
         return "cpu-nogil"
     return "cpu"
@@ -50,8 +51,8 @@ def _why(winner: LaneState, kind: str) -> str:
         return "each worker has its own GIL, so they computed on several cores at once"
     if runner == "dask":
         return "its worker processes each have their own GIL, and the work outweighed the cluster's overhead"
-    if runner == "free-threaded":
-        return "with the GIL off, its threads computed on several cores at once"
+    if runner == "free-threaded" or (runner in THREAD_RUNNERS and winner.gil_enabled is False):
+        return "with the GIL off (a free-threaded Python), its threads computed on several cores at once"
     if runner in THREAD_RUNNERS:
         return ("the C code releases the GIL, so its threads ran on several cores at once" if kind == "cpu-nogil"
                 else "its threads overlapped their waits")
@@ -71,7 +72,8 @@ def verdict(lanes: list[LaneState]) -> str | None:
     evidence = f"sequential kept {sequential.cores:.2f} cores busy"
     threads = [lane for lane in ranked if lane.runner in THREAD_RUNNERS and (lane.workers or 1) > 1]
     if kind in ("cpu", "cpu-nogil") and threads:
-        evidence += f", {threads[0].name} {threads[0].cores:.2f} with {threads[0].workers} threads"
+        without = " without a GIL" if threads[0].gil_enabled is False else ""
+        evidence += f", {threads[0].name} {threads[0].cores:.2f} with {threads[0].workers} threads{without}"
     label = _label(kind)
     if winner is sequential:
         return f"{label} ({evidence}): sequential won, {_why(winner, kind)}.{_distribution_cost(ranked, winner)}"
