@@ -71,6 +71,9 @@ def app_settings(args: argparse.Namespace, default_folder: bool = True):
     given = list(args.workload or [])
     args.workload = given[0] if given else None
     config = config_from(args, default_mode="isolated")
+    if any("@" in name for name in config.runners):
+        raise ConfigError("the app races each runner once, on one Python each (--python LANE=PATH); a versions "
+                          "race (RUNNER@PYTHON) runs with `tuiconc race`")
     try:
         own = gather([name for name in given if looks_like_spec(name)] + list(getattr(args, "offer", [])),
                      args.workloads, default=default_folder)

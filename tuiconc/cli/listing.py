@@ -1,4 +1,4 @@
-"""`tuiconc list`: the workloads, runners and pitfall labs, for people or as JSON."""
+"""`tuiconc list`: the workloads, runners, pitfall labs and the Pythons found here, for people or as JSON."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tuiconc.engine.labs import LABS
 from tuiconc.runners import RUNNERS
 from tuiconc.workloads import WORKLOADS
 
-DESCRIPTION = "List workloads and runners."
+DESCRIPTION = "List workloads, runners, pitfall labs and the Pythons a lane can run on."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,9 +22,14 @@ def run(args: argparse.Namespace) -> int:
     workloads = [w.describe() for w in WORKLOADS.values() if not w.hidden]
     runners = [r.describe() for r in RUNNERS.values()]
     labs = [{"name": lab.name, "title": lab.title, "broken": lab.broken, "fix": lab.fix} for lab in LABS.values()]
+    from tuiconc.engine.pythons import discover
+
+    pythons = [{"name": python.name, "path": python.path, "version": python.version,
+                "implementation": python.implementation, "gil": "on" if python.gil_enabled else "off",
+                "runs": [name for name in RUNNERS if name not in python.unavailable]} for python in discover()]
     if args.json:
-        print(json.dumps({"tuiconc": __version__, "workloads": workloads, "runners": runners, "labs": labs},
-                         indent=2))
+        print(json.dumps({"tuiconc": __version__, "workloads": workloads, "runners": runners, "labs": labs,
+                          "pythons": pythons}, indent=2))
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table
@@ -47,5 +52,14 @@ def run(args: argparse.Namespace) -> int:
         table.add_column(column)
     for lab in labs:
         table.add_row(lab["name"], lab["broken"], lab["fix"])
+    console.print(table)
+    table = Table(title="Pythons found here (a lane on one: RUNNER@NAME, e.g. threading@3.13t; the first of a "
+                        "name is the one it means)", title_justify="left")
+    for column in ("name", "version", "GIL", "path", "can't run"):
+        table.add_column(column)
+    for python in pythons:
+        cannot = ", ".join(name for name in RUNNERS if name not in python["runs"]) or "—"
+        table.add_row(python["name"], f"{python['implementation']} {python['version']}", python["gil"],
+                      python["path"], cannot)
     console.print(table)
     return EXIT_OK

@@ -55,12 +55,18 @@ class RaceConfig:
         return get_workload(self.workload).needs_server and self.url is None
 
     def lane_specs(self) -> tuple[LaneSpec, ...]:
+        """The lanes; `RUNNER@PYTHON` is a lane of that runner on that Python (a versions race)."""
         if self.lab in LABS:
             return lab_lanes(LABS[self.lab])
-        return tuple(LaneSpec(runner) for runner in self.runners)
+        return tuple(LaneSpec(name.partition("@")[0], label=name if "@" in name else "") for name in self.runners)
 
     def python_for(self, lane: LaneSpec) -> str | None:
-        """The interpreter a lane runs on: its own --python, else the one for every lane, else ours."""
+        """The interpreter a lane runs on: the one its name says (RUNNER@PYTHON), its own --python, else the
+        one for every lane, else ours. KeyError: a Python named that isn't on this machine."""
+        if "@" in lane.name:
+            from tuiconc.engine.pythons import resolve
+
+            return resolve(lane.name.partition("@")[2])
         chosen = dict(self.pythons)
         return chosen.get(lane.name) or chosen.get(lane.runner) or chosen.get("*")
 
@@ -151,10 +157,18 @@ def check_runners(runners) -> str | None:
     if not runners:
         return "choose at least one runner"
     for name in runners:
-        if name not in RUNNERS:
-            return f"unknown runner {name!r}; choose from: {_choices(RUNNERS)}"
+        runner, at, python = name.partition("@")
+        if runner not in RUNNERS:
+            return f"unknown runner {runner!r}; choose from: {_choices(RUNNERS)}"
+        if at:
+            from tuiconc.engine.pythons import resolve
+
+            try:
+                resolve(python)
+            except KeyError as error:
+                return error.args[0]
     if len(set(runners)) != len(runners):
-        return "each runner may appear only once"
+        return "each runner may appear only once (or once per Python: RUNNER@PYTHON)"
     return None
 
 

@@ -132,14 +132,23 @@ def place_lanes(lanes: list[LaneState], mode: str) -> None:
 
 def derive_figures(lanes: list[LaneState], usable_cpus: int, mode: str, io_bound: bool,
                    usable_cores: int | None = None) -> None:
-    """Places; speedup against the race's sequential lane; efficiency = speedup / ideal speedup."""
+    """Places; speedup against the sequential lane on the lane's own Python where the race has one (a versions
+    race), else the race's sequential lane; efficiency = speedup / ideal speedup."""
     place_lanes(lanes, mode)
-    baseline = next((lane for lane in lanes if lane.runner == "sequential" and lane.status == "finished"), None)
     for lane in lanes:
+        baseline = baseline_for(lane, lanes)
         if baseline is None or lane.status != "finished" or not lane.wall_s or not baseline.wall_s:
             continue
         lane.speedup = baseline.wall_s / lane.wall_s
         lane.efficiency = lane.speedup / ideal_speedup(lane.workers or 1, usable_cpus, io_bound, usable_cores)
+
+
+def baseline_for(lane: LaneState, lanes: list[LaneState]) -> LaneState | None:
+    """The sequential lane a lane's speedup is measured against: one on the same Python (a free-threaded build
+    runs one thread slower than a default one), else the race's first."""
+    sequentials = [other for other in lanes if other.runner == "sequential" and other.status == "finished"]
+    return next((other for other in sequentials if (other.python, other.gil_enabled) == (lane.python, lane.gil_enabled)),
+                sequentials[0] if sequentials else None)
 
 
 def derive_state_figures(state: RaceState, io_bound: bool) -> None:

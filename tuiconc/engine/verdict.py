@@ -76,9 +76,21 @@ def verdict(lanes: list[LaneState]) -> str | None:
         evidence += f", {threads[0].name} {threads[0].cores:.2f} with {threads[0].workers} threads{without}"
     label = _label(kind)
     if winner is sequential:
-        return f"{label} ({evidence}): sequential won, {_why(winner, kind)}.{_distribution_cost(ranked, winner)}"
+        return (f"{label} ({evidence}): sequential won, {_why(winner, kind)}.{_distribution_cost(ranked, winner)}"
+                f"{_versions(ranked)}")
     return (f"{label} ({evidence}): {winner.name} won at {winner.speedup or 0:.2f}× because {_why(winner, kind)}."
-            f"{_distribution_cost(ranked, winner)}")
+            f"{_distribution_cost(ranked, winner)}{_versions(ranked)}")
+
+
+def _versions(ranked: list[LaneState]) -> str:
+    """A versions race: each speedup is against sequential on its own Python, and how the Pythons compare."""
+    sequentials = [lane for lane in ranked if lane.runner == "sequential"]
+    if len({(lane.python, lane.gil_enabled) for lane in sequentials}) < 2:
+        return ""
+    first = next(lane for lane in sequentials if lane.wall_s)
+    others = "; ".join(f"{lane.name} took {lane.wall_s / first.wall_s:.2f}× {first.name}'s time"
+                       for lane in sequentials if lane is not first and lane.wall_s)
+    return f" Each speedup is against sequential on the lane's own Python: one thread, {others}."
 
 
 def _distribution_cost(ranked: list[LaneState], winner: LaneState) -> str:
