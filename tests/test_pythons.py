@@ -56,7 +56,7 @@ def test_tuiconc_list_names_the_pythons(tuiconc_cmd, cli_env):
 
 
 def test_the_app_refuses_a_versions_race_in_one_line(tuiconc_cmd, cli_env):
-    app = subprocess.run([*tuiconc_cmd, "--runners", f"sequential,threading@{discover()[0].name}"], capture_output=True, text=True,
-                         env=cli_env, timeout=60)
+    app = subprocess.run([*tuiconc_cmd, "--runners", f"sequential,threading@{discover()[0].name}"],
+                         capture_output=True, text=True, env=cli_env, timeout=60)
     assert app.returncode == 2
     assert app.stderr.strip().startswith("tuiconc: error: the app races each runner once")
