@@ -49,7 +49,8 @@ def _oversubscription_lanes() -> tuple[LaneSpec, ...]:
 
 LABS: dict[str, Lab] = {lab.name: lab for lab in (
     Lab("race-condition", "Race condition: a shared counter without a lock", "counter", 20_000, 4,
-        broken="Threads read the counter, get switched out, and write back a stale value: increments are lost.",
+        broken="Threads read the counter, and before one writes it back another writes too (switched in under "
+               "the GIL, or running at once without one): the stale value wins and increments are lost.",
         fix="A threading.Lock around the read-modify-write: every increment lands.",
         lanes=(LaneSpec("threading", "threads, no lock", variant="unlocked"),
                LaneSpec("threading", "threads + lock", variant="locked"))),

@@ -36,7 +36,7 @@ MODELS = (
           "one GIL per process", "pure-Python CPU work", "copies sent by pickling; or shared memory"),
     Model("hybrid", ("hybrid",), "both", "loop waits, processes compute", "fetch-then-compute pipelines",
           "results pickled back to the loop"),
-    Model("subinterpreters", ("interpreters",), "parallelism", "one GIL per interpreter (3.14+)",
+    Model("subinterpreters", ("interpreters",), "parallelism", "one GIL per interpreter (3.12+)",
           "CPU work without process start-up", "copies; no shared objects"),
     Model("free-threading", ("free-threaded",), "parallelism", "no GIL (3.13t+ builds)",
           "pure-Python CPU work in threads", "shared memory; needs locks"),
