@@ -45,6 +45,15 @@ def test_waiting_for_a_cpu_the_lane_did_not_cause_is_named():
     assert reason.startswith("sequential waited for a CPU 40% of its time")
 
 
+def test_waits_are_judged_per_thread_on_many_cores():
+    # Seen on 16 CPUs: 16 workers, 14.6 cores, 0.25 thread-seconds of waits a second, others 0.38 cores.
+    lanes = [lane("sequential", 23.4, 1.0), lane("multiprocessing", 1.6, 14.6, workers=16, others=0.38, wait_s=0.4)]
+    assert judged(lanes, cpus=16) is None
+    # Two workers each kept from a core 40 % of their time while other programs ran: that is a disturbance.
+    starved = [lane("sequential", 2.0, 1.0), lane("multiprocessing", 2.0, 1.2, workers=2, others=0.3, wait_s=1.6)]
+    assert judged(starved).startswith("multiprocessing waited for a CPU 40% of its time")
+
+
 def test_more_processes_than_cores_wait_by_themselves_and_that_is_not_a_disturbance():
     # 4 processes on 2 cores: each waits half the time, 2 cores' worth of waiting.
     lanes = [lane("sequential", 2.0, 1.0), lane("multiprocessing", 1.0, 2.0, workers=4, wait_s=2.0)]

@@ -36,9 +36,11 @@ def demand(lane: LaneState) -> float | None:
 
 
 def outside_wait_share(lane: LaneState, usable_cpus: int) -> float:
-    """The lane's waits for a CPU that its own threads did not cause, as a share of its time: more
-    runnable threads than cores wait by themselves, whatever else the machine runs."""
-    return (wait_share(lane) or 0.0) - max(0.0, (demand(lane) or 0.0) - usable_cpus)
+    """The lane's waits for a CPU that its own threads did not cause, as a share of each runnable thread's
+    time: more runnable threads than cores wait by themselves, whatever else the machine runs, and 16 workers
+    waiting a quarter of a thread-second each second waited 1.6 % of their time each, not 25 %."""
+    wanted = demand(lane) or 0.0
+    return ((wait_share(lane) or 0.0) - max(0.0, wanted - usable_cpus)) / max(1.0, wanted)
 
 
 def disturbance(lanes: list[LaneState], usable_cpus: int, mode: str, kind: str | None) -> str | None:
