@@ -190,3 +190,20 @@ def test_fuzzed_command_lines_give_one_line_or_a_config(argv):
     else:
         assert isinstance(config, RaceConfig)
 
+
+
+def test_a_closed_standard_output_is_one_line_and_nothing_starts(tuiconc_cmd, cli_env):
+    race = subprocess.run([*tuiconc_cmd, "race", "-w", "sleep", "-n", "2", "--latency-ms", "5", "-r", "sequential"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=cli_env, timeout=60,
+                          preexec_fn=lambda: os.close(1))
+    assert race.returncode == 2
+    assert race.stderr.strip() == ("tuiconc race: error: standard output is closed: send it somewhere "
+                                   "(> FILE, or > /dev/null)")
+
+
+def test_an_ascii_only_output_shows_the_race_without_a_traceback(tuiconc_cmd, cli_env):
+    race = subprocess.run([*tuiconc_cmd, "race", "-w", "sleep", "-n", "2", "--latency-ms", "5", "-r",
+                           "sequential,threading"], capture_output=True, text=True, timeout=60,
+                          env={**cli_env, "PYTHONIOENCODING": "ascii"})
+    assert race.returncode == 0, race.stderr
+    assert "Traceback" not in race.stderr and "sequential" in race.stdout

@@ -90,11 +90,27 @@ def command_parser(name: str):
     return module, parser
 
 
+def usable_output() -> str | None:
+    """Why nothing can be shown, if standard output is closed (`>&-`: Python sets it to None). A terminal or
+    pipe that can't encode ✓, × or · shows ? for them instead of failing with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    if sys.stdout is None:
+        return "standard output is closed: send it somewhere (> FILE, or > /dev/null)"
+    return None
+
+
 def main(argv: list[str]) -> int:
     from tuiconc.engine.config import ConfigError
 
     catch_stop_signals()
     command = argv[0] if argv and argv[0] in COMMANDS else None
+    closed = usable_output()
+    if closed:
+        if sys.stderr is not None:
+            print(f"tuiconc{' ' + command if command else ''}: error: {closed}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         if command == "serve":
             module, parser = command_parser(command)
