@@ -57,3 +57,17 @@ def test_a_winning_dask_lane_is_explained_without_an_overhead_clause():
     derive_figures(lanes, usable_cpus=2, mode="isolated", io_bound=False)
     line = verdict(lanes)
     assert "dask won at 2.00×" in line and "own GIL" in line and "distribution overhead" not in line
+
+
+def test_a_lead_inside_one_runs_noise_names_no_winner():
+    from tuiconc.engine.verdict import measured_winner, verdict
+
+    lanes = [LaneState("sequential", status="finished", correct=True, wall_s=1.03, cores=1.0, cpu_s=1.03, workers=1,
+                       finished_at=1.03),
+             LaneState("asyncio", status="finished", correct=True, wall_s=1.0, cores=1.0, cpu_s=1.0, workers=4,
+                       finished_at=1.0)]
+    derive_figures(lanes, usable_cpus=2, mode="isolated", io_bound=False)
+    assert measured_winner(lanes) is None
+    said = verdict(lanes)
+    assert "no lane was measurably faster than sequential — asyncio led by 3%, inside the 5% one run varies by" in said
+    assert "won" not in said and "one thread of Python at a time" in said

@@ -29,7 +29,7 @@ from tuiconc.engine.timeline import Timeline
 from tuiconc.engine.trace import write_trace
 from tuiconc.engine.disturbance import disturbance
 from tuiconc.engine.recommend import Recommendation, recommend
-from tuiconc.engine.verdict import classify, spread_verdict, verdict
+from tuiconc.engine.verdict import classify, measured_winner, spread_verdict, verdict
 from tuiconc.engine import same_results
 from tuiconc.engine.lanefolders import make_lane_folder
 from tuiconc.workloads import UserWorkload, get_workload
@@ -81,6 +81,7 @@ class RaceState:
             "lanes": [lane.to_json() for lane in self.lanes],
             "rounds": [[lane.to_json() for lane in lanes] for lanes in self.rounds],
             "verdict": self.verdict,
+            "winner": winner.name if (winner := self.winner) else None,
             "disturbed": self.disturbed is not None,
             "disturbed_reason": self.disturbed,
             "recommendation": recommendation.to_dict() if (recommendation := self.recommendation) else None,
@@ -104,6 +105,13 @@ class RaceState:
             return (f"Together, the lanes shared {self.machine['usable_cpus']} CPUs, so each lane's figures include "
                     f"the others' load: race isolated (mode) for a verdict.")
         return spread_verdict(self.lanes) or verdict(self.lanes)
+
+    @property
+    def winner(self) -> LaneState | None:
+        """The lane that won beyond the noise, in figures to trust: none while running, disturbed or together."""
+        if self.status != "finished" or self.disturbed or (self.config.mode == "together" and len(self.lanes) > 1):
+            return None
+        return measured_winner(self.lanes)
 
     @property
     def recommendation(self) -> Recommendation | None:

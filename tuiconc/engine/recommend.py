@@ -24,13 +24,11 @@ from tuiconc import units
 from tuiconc.engine.config import RaceConfig
 from tuiconc.engine.disturbance import demand
 from tuiconc.engine.lane import LaneState
-from tuiconc.engine.verdict import PARALLEL_THREADS_ABOVE, THREAD_RUNNERS, classify
+# The noise: verdict's floor for one run, widened by repeated runs to the lanes' own spread (slowest / fastest − 1).
+from tuiconc.engine.verdict import NOISE_FLOOR, PARALLEL_THREADS_ABOVE, THREAD_RUNNERS, classify
 from tuiconc.runners.base import chunksize as lane_chunksize
 from tuiconc.workloads import WORKLOADS, looks_like_spec
 
-# One run of a race: a gain under 5 % is what a quiet machine varies by between runs of the same lane.
-# Repeated runs widen it to the lanes' own spread (slowest / fastest − 1).
-NOISE_FLOOR = 0.05
 # The chunksize advice: a message to a worker process should cost at most this share of the work it carries.
 TASK_COST_SHARE = 0.05
 # Two tied lanes whose peak memory is within this ratio are equal choices ("threads or asyncio"); past it,

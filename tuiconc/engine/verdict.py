@@ -18,6 +18,9 @@ PROCESS_RUNNERS = ("multiprocessing", "processpool")
 WAITING_BELOW = 0.1  # sequential lane's cores: mostly waiting below this, mostly computing above COMPUTING_ABOVE
 COMPUTING_ABOVE = 0.7
 PARALLEL_THREADS_ABOVE = 1.3  # threads keeping more cores busy than this ran at once: the GIL was released
+# One run of a lane varies by up to this much from the next on a quiet machine (benchmarks/RESULTS.md,
+# "Noise floor"): a single run's lead smaller than this names no winner. Repeated runs use their own spread.
+NOISE_FLOOR = 0.05
 
 
 
@@ -39,6 +42,18 @@ def classify(lanes: list[LaneState]) -> str | None:
     if threads and max(lane.cores for lane in threads) >= PARALLEL_THREADS_ABOVE:
         return "cpu-nogil"
     return "cpu"
+
+
+def measured_winner(lanes: list[LaneState]) -> LaneState | None:
+    """The fastest lane where its lead is beyond the noise (one run's floor, or repeated runs' ranges); None
+    where no lane was measurably faster than the next."""
+    ranked = sorted(_finished(lanes), key=lambda lane: lane.wall_s)
+    if classify(lanes) is None or not ranked or spread_verdict(lanes) is not None:
+        return None
+    winner = ranked[0]
+    if winner.runner != "sequential" and winner.runs < 2 and (winner.speedup or 0.0) < 1 + NOISE_FLOOR:
+        return None
+    return winner
 
 
 def _why(winner: LaneState, kind: str) -> str:
@@ -75,6 +90,11 @@ def verdict(lanes: list[LaneState]) -> str | None:
         without = " without a GIL" if threads[0].gil_enabled is False else ""
         evidence += f", {threads[0].name} {threads[0].cores:.2f} with {threads[0].workers} threads{without}"
     label = _label(kind)
+    if winner is not sequential and winner.runs < 2 and (winner.speedup or 0.0) < 1 + NOISE_FLOOR:
+        turns = ("; under the GIL these lanes all run one thread of Python at a time" if kind == "cpu" else "")
+        return (f"{label} ({evidence}): no lane was measurably faster than sequential — {winner.name} led by "
+                f"{(winner.speedup or 1.0) - 1:.0%}, inside the {NOISE_FLOOR:.0%} one run varies by{turns}."
+                f"{_versions(ranked)}")
     if winner is sequential:
         return (f"{label} ({evidence}): sequential won, {_why(winner, kind)}.{_distribution_cost(ranked, winner)}"
                 f"{_versions(ranked)}")
