@@ -102,11 +102,17 @@ def test_export_saves_the_history_and_the_last_race(tmp_path, session_of):
     session.start()
     poll_until_done(session)
     message = session.export(str(tmp_path))
-    assert "1 races" in message and LAST_RACE_RECORDING in message
+    assert message.startswith(f"Saved 1 race as {tmp_path / RESULTS_STEM}.json, .csv, .md")
+    assert str(tmp_path / LAST_RACE_RECORDING) in message
     saved = json.loads((tmp_path / f"{RESULTS_STEM}.json").read_text())
     assert saved["races"][0]["lanes"][0]["runner"] == "sequential"
     assert (tmp_path / f"{RESULTS_STEM}.csv").read_text().count("\n") >= 3
     assert (tmp_path / LAST_RACE_RECORDING).exists()
+    first = (tmp_path / f"{RESULTS_STEM}.json").read_bytes()
+    again = session.export(str(tmp_path))  # never over the first: the next names
+    assert f"{RESULTS_STEM}-2.json" in again and "tuiconc-last-race-2.recording.json" in again
+    assert (tmp_path / f"{RESULTS_STEM}.json").read_bytes() == first
+    assert len(list(tmp_path.iterdir())) == 8
 
 
 def test_close_ends_the_race_and_stops_the_sampler():

@@ -28,22 +28,17 @@ async def type_folder(pilot, app, folder: str) -> None:
     await pilot.pause(0.2)
 
 
-async def test_x_refuses_a_folder_holding_a_directory_named_like_a_result(tmp_path):
-    (tmp_path / "tuiconc-results.csv").mkdir()
+async def test_x_never_writes_over_a_name_taken_and_saves_under_the_next(tmp_path):
+    (tmp_path / "tuiconc-results.csv").mkdir()  # taken, by a folder even
     app = TuiconcApp(QUICK)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("r")
         await wait_for(pilot, lambda: app.session.history)
         await pilot.press("x")
         await type_folder(pilot, app, str(tmp_path))
-        assert isinstance(app.screen, PromptScreen)  # said inline, still asking; the app runs on
-        assert "tuiconc-results.csv" in problem_shown(app) and "is a folder" in problem_shown(app)
-        assert sorted(os.listdir(tmp_path)) == ["tuiconc-results.csv"]  # nothing half-saved
-        good = tmp_path / "good"
-        good.mkdir()
-        await type_folder(pilot, app, str(good))
         assert not isinstance(app.screen, PromptScreen)
-    assert len(os.listdir(good)) == 4
+        assert sorted(os.listdir(tmp_path)) == ["tuiconc-last-race-2.recording.json", "tuiconc-results-2.csv",
+                                                "tuiconc-results-2.json", "tuiconc-results-2.md", "tuiconc-results.csv"]
 
 
 async def test_a_write_failing_after_the_check_is_an_error_notice_not_an_exit(tmp_path, monkeypatch):

@@ -7,6 +7,9 @@ does not matter which screen's timer sees the end first.
 
 from __future__ import annotations
 
+import itertools
+import os
+
 from pathlib import Path
 
 from tuiconc import tunables
@@ -20,7 +23,8 @@ from tuiconc.machine import machine_facts
 
 RESULTS_STEM = "tuiconc-results"
 RESULTS_FORMATS = (".json", ".csv", ".md")
-LAST_RACE_RECORDING = "tuiconc-last-race.recording.json"
+RECORDING_STEM, RECORDING_EXTENSION = "tuiconc-last-race", ".recording.json"
+LAST_RACE_RECORDING = RECORDING_STEM + RECORDING_EXTENSION
 
 
 class RaceSession:
@@ -126,12 +130,17 @@ class RaceSession:
 
     # -- saving ------------------------------------------------------------------------------
     def export_paths(self, folder: str) -> dict[str, str]:
-        """What `export` writes in this folder: each name with its path."""
-        paths = {f"{RESULTS_STEM}{extension}": str(Path(folder) / f"{RESULTS_STEM}{extension}")
-                 for extension in RESULTS_FORMATS}
-        if self._last_finished_race() is not None:
-            paths[LAST_RACE_RECORDING] = str(Path(folder) / LAST_RACE_RECORDING)
-        return paths
+        """What `export` writes in this folder, each name with its path: tuiconc-results.*, or where any of those
+        names is taken, tuiconc-results-2.*, -3.*… (the recording numbered alike): never over an earlier export."""
+        for number in itertools.count(1):
+            suffix = "" if number == 1 else f"-{number}"
+            names = [f"{RESULTS_STEM}{suffix}{extension}" for extension in RESULTS_FORMATS]
+            if self._last_finished_race() is not None:
+                names.append(f"{RECORDING_STEM}{suffix}{RECORDING_EXTENSION}")
+            paths = {name: str(Path(folder) / name) for name in names}
+            if not any(os.path.lexists(path) for path in paths.values()):
+                return paths
+        raise AssertionError("unreachable")
 
     def export_problem(self, folder: str) -> str | None:
         """Why `export` could not write every file in this folder, or None: asked before writing any."""
@@ -143,14 +152,15 @@ class RaceSession:
         Each file is written whole or not at all; OutputError names the first that could not be."""
         from tuiconc.engine.export import save as save_results  # imported when first used: start-up stays short
 
-        stem = Path(folder) / RESULTS_STEM
-        for extension in RESULTS_FORMATS:
-            save_results(self.history, str(stem) + extension)
-        saved = f"Saved {len(self.history)} races as {stem}.json, .csv and .md"
+        paths = list(self.export_paths(folder).values())
+        for path in paths[:len(RESULTS_FORMATS)]:
+            save_results(self.history, path)
+        races = f"{len(self.history)} race{'s' if len(self.history) != 1 else ''}"
+        saved = f"Saved {races} as {paths[0]}, {', '.join(Path(path).suffix for path in paths[1:len(RESULTS_FORMATS)])}"
         race = self._last_finished_race()
-        if race is not None:
-            race.recording().save(str(Path(folder) / LAST_RACE_RECORDING))
-            saved += f", and the last race as {LAST_RACE_RECORDING} (tuiconc replay FILE)"
+        if race is not None and len(paths) > len(RESULTS_FORMATS):
+            race.recording().save(paths[-1])
+            saved += f", and the last race as {paths[-1]} (tuiconc replay FILE)"
         return saved
 
     def _last_finished_race(self) -> RaceHandle | None:
