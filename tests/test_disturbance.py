@@ -83,6 +83,13 @@ def test_a_cpu_speedup_beyond_the_cores_is_a_baseline_problem():
     assert "3.00× is more than 2 cores can give" in reason and "baseline" in reason
 
 
+def test_together_the_baseline_shares_the_cores_by_design_and_is_not_called_slow():
+    # Seen on a quiet machine: "the sequential baseline ran slow" for a together race.
+    lanes = [lane("sequential", 3.0, 0.7, others=0.05), lane("multiprocessing", 1.0, 1.9, workers=2, others=0.05)]
+    assert judged(lanes, mode="together") is None
+    assert "baseline" in judged(lanes, mode="isolated")
+
+
 def test_an_io_speedup_beyond_the_cores_is_what_io_does():
     assert judged([lane("sequential", 3.0, 0.01), lane("asyncio", 0.1, 0.02, workers=100)], kind="io") is None
 

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
                           "pythons": pythons}, indent=2))
         return EXIT_OK
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -45,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     for column in ("name", "available", "description"):
         table.add_column(column)
     for r in runners:
-        table.add_row(r["name"], "yes" if r["available"] else f"no: {r['reason']}", r["description"])
+        table.add_row(r["name"], "yes" if r["available"] else escape(f"no: {r['reason']}"),  # [dask] is no markup
+                      escape(r["description"]))
     console.print(table)
     table = Table(title="Pitfall labs (tuiconc race --lab NAME)", title_justify="left")
     for column in ("name", "what goes wrong", "the fix"):
