@@ -314,26 +314,28 @@ class UserWorkload(Workload):
 
     def compute_one(self, item: Any, waited: Any, bump: Bump, options: Options) -> int:
         """The hybrid lane's computing half, in a pool process."""
-        loaded = self.loaded
+        compute = self.loaded.compute_func
+        assert compute is not None  # unavailable_reason keeps the hybrid lane from a function without it
         try:
-            result = loaded.compute_func(waited)
+            result = compute(waited)
         except BaseException as error:
-            raise self._failure(loaded.compute_func, item, error) from None
+            raise self._failure(compute, item, error) from None
         bump(1)
-        return result_digest(result, loaded.compute_func, item)
+        return result_digest(result, compute, item)
 
     async def arun_hybrid(self, task: Task, options: Options, resource: Any, offload, io_slot) -> tuple[int, bytes]:  # type: ignore[override]
-        loaded = self.loaded
+        wait = self.loaded.wait_func
+        assert wait is not None  # unavailable_reason keeps the hybrid lane from a function without it
         start, stop, items = (*task, None) if len(task) == 2 else task
         digests = array("I")
         for item in (range(start, stop) if items is None else items):
             async with io_slot():  # the slot is free again while the pool computes
                 try:
-                    waited = await loaded.wait_func(item)
+                    waited = await wait(item)
                 except BaseException as error:
                     if isinstance(error, asyncio.CancelledError):
                         raise
-                    raise self._failure(loaded.wait_func, item, error) from None
+                    raise self._failure(wait, item, error) from None
             digests.append(await offload("compute_one", item, waited))
         return start, digests.tobytes()
 

@@ -45,7 +45,8 @@ def check_typed(text: str, cwd: str) -> Checked:
     if not text:
         return Checked(text)
     where = text.rpartition(":")[0] if ":" in text else text
-    file, functions = "", ()
+    file = ""
+    functions: tuple[str, ...] = ()
     try:
         found, names = functions_of(where, cwd)
         file, functions = os.path.basename(found), tuple(names)
@@ -73,7 +74,7 @@ def complete(text: str, cwd: str) -> str | None:
     folder, partial = os.path.split(text)
     try:
         with os.scandir(os.path.join(cwd, folder) if folder else cwd) as entries:
-            names = []
+            names: list[str] = []
             for entry in entries:
                 if len(names) >= MAX_LISTED:
                     break
