@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import subprocess
+import sys
 
 from tuiconc import tunables
 
@@ -26,10 +27,11 @@ def probe(path: str) -> dict:
     from tuiconc.engine.spawn import child_env, end_group
 
     try:
-        # Its own process group, so a hung interpreter and anything it started can be ended together.
+        # Its own process group, so a hung interpreter and anything it started can be ended together; run
+        # from /, so no json.py in the working folder stands in for Python's before it can answer.
         process = subprocess.Popen([path, "-m", "tuiconc.arena.probe"], stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(path),
-                                   start_new_session=True)
+                                   cwd="/", start_new_session=True)
     except OSError as error:
         raise InterpreterError(f"cannot run {path!r}: {error.strerror or error}") from None
     try:
@@ -55,3 +57,11 @@ def probe(path: str) -> dict:
         raise InterpreterError(f"{path!r} is Python {'.'.join(map(str, version))}; lanes need Python 3.10 or newer")
     return facts
 
+
+def safe_path_flag(python: str | None) -> tuple[str, ...]:
+    """-P: not the working folder first on the child's path, where a queue.py would stand in for Python's own
+    (3.11+; the arena drops it itself on 3.10). A flag, not PYTHONSAFEPATH: the user's own subprocesses keep theirs."""
+    from tuiconc.engine.spawn import is_this_interpreter
+
+    version = tuple(sys.version_info[:2]) if is_this_interpreter(python) else tuple(probe(python)["version_info"][:2])
+    return ("-P",) if version >= (3, 11) else ()

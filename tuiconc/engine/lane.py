@@ -15,6 +15,7 @@ from typing import Callable, Literal
 
 from tuiconc import tunables
 from tuiconc.arena import protocol
+from tuiconc.engine.interpreter_probe import safe_path_flag
 from tuiconc.engine.lanefolders import make_lane_folder
 from tuiconc.engine.spawn import end_group, launch
 from tuiconc.engine.timeline import Timeline
@@ -220,7 +221,8 @@ class LaneProcess(LaneTracker):
             self.state.status = "starting"
         spawned_at = self.clock()
         self.tmpdir = make_lane_folder()
-        self.process = launch("tuiconc.arena", json.dumps(self.config), python=self.python, tmpdir=self.tmpdir)
+        self.process = launch("tuiconc.arena", json.dumps(self.config), python=self.python, tmpdir=self.tmpdir,
+                              flags=safe_path_flag(self.python))
         self.mark_spawned(self.process.pid, at=spawned_at)
         self._readers = [
             threading.Thread(target=self._read_messages, daemon=True),

@@ -14,7 +14,8 @@ import psutil
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 
 
-def launch(module: str, *args: str, python: str | None = None, tmpdir: str | None = None) -> subprocess.Popen:
+def launch(module: str, *args: str, python: str | None = None, tmpdir: str | None = None,
+           flags: tuple[str, ...] = ()) -> subprocess.Popen:
     """Run `python -m module args…` in a process group of its own, talking over pipes.
 
     Its stdin stays open for as long as we live: that is the child's lifeline. With `tmpdir`,
@@ -25,7 +26,7 @@ def launch(module: str, *args: str, python: str | None = None, tmpdir: str | Non
     if tmpdir:
         env["TMPDIR"] = tmpdir
     return subprocess.Popen(
-        [python or sys.executable, *safe_path_flag(python), "-m", module, *args],
+        [python or sys.executable, *flags, "-m", module, *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -64,17 +65,6 @@ def child_env(python: str | None = None) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (first, env.get("PYTHONPATH")) if p)
     return env
 
-
-def safe_path_flag(python: str | None) -> list[str]:
-    """-P: not the working folder first on the child's path, where a queue.py would stand in for Python's own
-    (3.11+; the arena drops it itself on 3.10). A flag, not PYTHONSAFEPATH: the user's own subprocesses keep theirs."""
-    if is_this_interpreter(python):
-        version = tuple(sys.version_info[:2])
-    else:
-        from tuiconc.engine.interpreter_probe import probe
-
-        version = tuple(probe(python)["version_info"][:2])
-    return ["-P"] if version >= (3, 11) else []
 
 
 def end_group(process: subprocess.Popen, timeout: float = 1.0) -> None:
