@@ -54,7 +54,9 @@ def add_race_options(parser: argparse.ArgumentParser, many_workloads: bool = Fal
     group.add_argument("--workers", "-k", type=whole_number, default=None, metavar="K",
                        help=f"threads, tasks in flight or processes per lane (default: {tunables.DEFAULT_WORKERS})")
     group.add_argument("--runners", "-r", type=runner_list, default=None, metavar="R1,R2",
-                       help=f"comma-separated, from: {', '.join(RUNNERS)} (default: {','.join(tunables.DEFAULT_RUNNERS)})")
+                       help=f"comma-separated, from: {', '.join(RUNNERS)} (default: {','.join(tunables.DEFAULT_RUNNERS)}); "
+                            f"RUNNER@PYTHON runs a lane on another Python, e.g. threading@3.13t (tuiconc list names "
+                            f"those found)")
     group.add_argument("--mode", "-m", default=None, metavar="MODE",
                        help="together (all lanes at once: the show) or isolated (one lane at a time: honest figures)")
     group.add_argument("--start-method", default=default_start_method(), metavar="METHOD",
