@@ -240,3 +240,19 @@ def test_tiny_tasks_cost_a_cluster_more_than_a_pool_and_batching_rescues_it():
         assert "dask, batched futures took" in state.verdict and "the distribution overhead" in state.verdict
     if winner.runner != "dask":  # disturbed or not, the sentence it would say names the overhead
         assert "the distribution overhead" in verdict(state.lanes)
+
+
+@needs_dask
+@pytest.mark.skipif(HAS_DASK and not shutil.which("dask", path=os.path.dirname(sys.executable)),
+                    reason="the dask command is not installed beside this interpreter")
+def test_an_external_cluster_receives_a_users_file_and_races_its_function(tmp_path):
+    """Its workers were started elsewhere and can't import the file by path: the lane uploads it first."""
+    from tuiconc.engine.config import canonical_workload
+
+    (tmp_path / "remote_work.py").write_text("def cube(item):\n    return item ** 3\n")
+    spec = canonical_workload(str(tmp_path / "remote_work.py") + ":cube")
+    with external_cluster() as (address, _client):
+        state = Race(RaceConfig(workload=spec, size=40, workers=2, runners=("sequential", "dask"),
+                                dask_scheduler=address)).run()
+    lane = state.lane("dask")
+    assert (lane.status, lane.correct, lane.error) == ("finished", True, None)

@@ -127,9 +127,7 @@ def _import(spec: UserSpec):
             # module the lane imports (queue.py) can't stand in for it.
             sys.path.append(folder)
         module = importlib.import_module(name)
-        # A file uploaded to a remote Dask worker is imported there under its name, from elsewhere.
-        uploaded = not os.path.exists(spec.path or "")
-        if not uploaded and os.path.abspath(getattr(module, "__file__", "") or "") != os.path.abspath(spec.path or ""):
+        if not _same_source(getattr(module, "__file__", None), spec.path or ""):
             raise UserCodeError(f"{where} is named like the installed module {name!r}, which is imported "
                                 f"instead: rename the file")
         return module
@@ -139,6 +137,20 @@ def _import(spec: UserSpec):
         raise UserCodeError(f"importing {where} called sys.exit({error.code!r})") from None
     except BaseException as error:
         raise UserCodeError(f"importing {where} failed: {_last_line(error)}") from None
+
+
+def _same_source(imported: str | None, path: str) -> bool:
+    """Whether the module imported is the user's file: the file itself, or a copy of it (a Dask cluster's
+    workers import the copy uploaded to them, from a folder of their own)."""
+    if imported is None:
+        return False
+    if os.path.abspath(imported) == os.path.abspath(path) or not os.path.exists(path):
+        return True  # not on this machine: only the uploaded copy exists here
+    try:
+        with open(imported, "rb") as copy, open(path, "rb") as original:
+            return copy.read() == original.read()
+    except OSError:
+        return False
 
 
 def _attribute(module, name: str, spec: UserSpec) -> Callable[[Any], Any]:
