@@ -14,6 +14,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from tuiconc.engine.config import RaceConfig  # noqa: E402
+from tuiconc.engine.user_workloads import OwnWorkloads  # noqa: E402
 from tuiconc.teach.talk import load_talk  # noqa: E402
 from tuiconc.ui.app import TuiconcApp  # noqa: E402
 
@@ -23,6 +24,8 @@ CPU = RaceConfig(workload="primes", size=2_000_000, workers=4, mode="together",
                  runners=("sequential", "threading", "asyncio", "multiprocessing", "processpool"))
 IO = RaceConfig(workload="http", size=200, workers=100, latency_ms=50,
                 runners=("sequential", "threading", "asyncio", "multiprocessing"))
+OWN_CODE = RaceConfig(workload=os.path.join(ROOT, "examples", "sqlite_queries.py") + ":query", size=200, workers=2,
+                      runners=("sequential", "threading", "asyncio", "multiprocessing"))
 TIMELINE = RaceConfig(workload="primes", size=1_000_000, workers=4, mode="isolated",
                       runners=("threading", "multiprocessing"))
 
@@ -80,6 +83,14 @@ async def main() -> None:
         await pilot.pause(0.5)
         await shoot(app, "explain-models")
         await pilot.press("escape", "q")
+
+    app = TuiconcApp(OWN_CODE, own=OwnWorkloads([OWN_CODE.workload]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await finished(pilot)
+        await pilot.pause(0.5)
+        await shoot(app, "own-code")
+        await pilot.press("q")
 
     app = TuiconcApp(TIMELINE)
     async with app.run_test(size=SIZE) as pilot:
