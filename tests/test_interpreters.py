@@ -150,3 +150,15 @@ def test_subinterpreters_compute_at_once_on_3_12_and_newer(python):
     assert "private and experimental" in lane.extra["note"]
     if os.cpu_count() >= 2 and not state.disturbed:
         assert lane.cores > 1.3, lane  # a shared GIL keeps one core busy at most
+
+
+
+def test_the_arena_drops_the_working_folder_but_not_pythonpaths_entry_for_it():
+    """Seen on the lent machine: run from a checkout on PYTHONPATH (nothing installed), -P made PYTHONPATH's
+    entry first, the arena took it for the working folder and dropped it, and every pool worker failed."""
+    from tuiconc.arena.working_folder import without_working_folder
+
+    assert without_working_folder(["/repo", "/lib"], "/repo", safe_path=True) == ["/repo", "/lib"]
+    assert without_working_folder(["/repo", "/repo", "/lib"], "/repo", safe_path=False) == ["/repo", "/lib"]
+    assert without_working_folder(["", "/lib"], "/repo", safe_path=False) == ["/lib"]
+    assert without_working_folder(["/lib"], "/repo", safe_path=False) == ["/lib"]

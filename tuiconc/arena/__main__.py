@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 import sys
 
-# `python -m` puts the working folder first on the path, so a queue.py there would stand in for Python's
-# own in this process and its workers. The front end passes -P (3.11+); on 3.10 it is done here.
-if sys.path and sys.path[0] in ("", os.getcwd()):
-    del sys.path[0]
+from tuiconc.arena.working_folder import without_working_folder
+
+sys.path[:] = without_working_folder(sys.path, os.getcwd(), bool(getattr(sys.flags, "safe_path", False)))
 
 import json  # noqa: E402
 import threading  # noqa: E402
