@@ -47,6 +47,7 @@ def assert_one_line(result, code, words):
     (["-m", ""], "unknown mode ''"),
     (["-w", "http", "-n", "2", "--url", "http://[::1/"], "malformed URL 'http://[::1/'"),
     (["-n", "1e30"], "size 1,000,000,000,000,000,000,000,000,000,000 is too large"),
+    (["-n", "\uff11\uff12"], "expected a whole number in ASCII digits"),  # fullwidth "12", which Decimal reads as 12
 ])
 def test_outputs_and_settings_are_refused_before_anything_starts(tuiconc_cmd, cli_env, tmp_path, arguments, words):
     arguments = [str(tmp_path / a) if a == "SAME.json" else a for a in arguments]

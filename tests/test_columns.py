@@ -36,7 +36,8 @@ def test_the_compact_set_is_what_an_80_column_screen_needs():
 def test_the_csv_keeps_its_field_names_and_raw_figures():
     assert CSV_COLUMNS == ("race", "mode", "workload", "size", "lane", "runner", "status", "correct", "wall_s",
                            "startup_s", "cpu_s", "cores", "speedup", "efficiency", "peak_rss_mb", "workers",
-                           "others_cores", "front_end_cores", "runqueue_wait_s", "python", "gil_enabled")
+                           "others_cores", "front_end_cores", "runqueue_wait_s", "python", "gil_enabled",
+                           "disturbed", "winner")  # the race's judgement, on each of its lanes' rows
     assert FIGURE_FIELDS == CSV_COLUMNS[8:19]
     assert lane_figures(finished_lane())["wall_s"] == 2.87
     assert next(csv.reader(io.StringIO(",".join(CSV_COLUMNS)))) == list(CSV_COLUMNS)

@@ -122,3 +122,8 @@ def test_cli_record_replay_and_compare(tuiconc_cmd, cli_env, tmp_path):
     refused = subprocess.run([*tuiconc_cmd, "replay", str(results)], capture_output=True, text=True, env=cli_env,
                              timeout=60)
     assert refused.returncode == 2 and "is not a tuiconc recording" in refused.stderr
+    mixed_up = subprocess.run([*tuiconc_cmd, "compare", str(recording), str(results)], capture_output=True,
+                              text=True, env=cli_env, timeout=60)
+    assert mixed_up.returncode == 2 and mixed_up.stdout == ""  # once, every cell came out "—"
+    assert mixed_up.stderr.strip().endswith("is a recording, not results: replay it (tuiconc replay FILE --json) "
+                                            "and compare what it prints")

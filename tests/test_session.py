@@ -122,3 +122,16 @@ def test_close_ends_the_race_and_stops_the_sampler():
     session.close()
     assert not descendants()
     assert not any(thread.name == "tuiconc-sampler" for thread in threading.enumerate())
+
+
+def test_the_csv_says_whether_each_race_was_disturbed_and_which_lane_won(tmp_path, session_of):
+    import csv
+
+    session = session_of()
+    session.start()
+    poll_until_done(session)
+    session.export(str(tmp_path))
+    rows = list(csv.DictReader(open(tmp_path / f"{RESULTS_STEM}.csv")))
+    state = session.history[-1]
+    assert {row["disturbed"] for row in rows} == {state.disturbed or ""}
+    assert [row["winner"] for row in rows] == [str(lane is state.winner) for lane in state.lanes]

@@ -58,6 +58,8 @@ def place(value: int | None) -> str:
 def whole_number(text: str) -> int:
     """`20_000`, `20,000`, `2e4` → 20000; anything else raises ValueError with a sentence for people."""
     cleaned = text.replace("_", "").replace(",", "").strip()
+    if not cleaned.isascii():  # Decimal takes "１２" and "١٢" as 12: a size is typed in ASCII digits
+        raise ValueError(f"expected a whole number in ASCII digits, got {text!r}")
     try:
         value = decimal.Decimal(cleaned)  # exact: 1e30 is 10**30, not the float nearest to it
     except decimal.InvalidOperation:

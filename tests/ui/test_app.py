@@ -270,6 +270,8 @@ async def test_a_terminal_too_small_says_so():
         message = str(app.screen.query_one("#too-small", Label).render())
         assert "60×20" in message and "80×24" in message
         assert not app.screen.query_one("#main").display
+        await pilot.press("r")  # nothing of a race would show: no race starts behind the message
+        assert app.session.race is None
 
 
 def live_objects() -> Counter:

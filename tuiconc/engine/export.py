@@ -14,18 +14,19 @@ from tuiconc.engine.schema import matches
 from tuiconc.engine.race import RaceState
 
 COLUMNS = ("race", "mode", "workload", "size", "lane", "runner", "status", "correct", *FIGURE_FIELDS, "python",
-           "gil_enabled")
+           "gil_enabled", "disturbed", "winner")
 
 
 def rows(states: list[RaceState]) -> list[dict]:
     table = []
     for number, state in enumerate(states, 1):
+        disturbed, winner = state.disturbed or "", state.winner  # the race's: on each of its lanes' rows
         for lane in state.lanes:
             table.append({
                 "race": number, "mode": state.config.mode, "workload": state.config.workload,
                 "size": state.config.effective_size, "lane": lane.name, "runner": lane.runner,
                 "status": lane.status, "correct": lane.correct, **lane_figures(lane), "python": lane.python,
-                "gil_enabled": lane.gil_enabled,
+                "gil_enabled": lane.gil_enabled, "disturbed": disturbed, "winner": lane is winner,
             })
     return table
 
@@ -79,6 +80,9 @@ class ResultsError(ValueError):
 def load_results(path: str) -> list[dict]:
     """The races in a `tuiconc race --json` document or a JSON export, as plain dicts."""
     document = read_json(path, ResultsError, "tuiconc results (give the output of `tuiconc race --json`)")
+    if isinstance(document, dict) and document.get("format") == "tuiconc-recording":
+        raise ResultsError(f"{path!r} is a recording, not results: replay it (tuiconc replay FILE --json) and "
+                           f"compare what it prints")
     races = document.get("races") if isinstance(document, dict) and "races" in document else [document]
     if not isinstance(races, list) or not races or \
             not all(isinstance(r, dict) and "lanes" in r and "machine" in r for r in races):

@@ -273,6 +273,9 @@ class ExplorerScreen(Screen):
 
     # -- actions -----------------------------------------------------------------------------
     def action_race(self) -> None:
+        if self.has_class("-too-small"):  # nothing of a race would show: the screen only says to make it larger
+            self.app.bell()
+            return
         self.show_settings()  # your function checked as its file is now; each lane imports it afresh
         found = self.current_problems()
         if found:
