@@ -381,3 +381,18 @@ async def test_runs_typed_in_the_settings_repeat_the_race_and_show_in_the_result
         table = app.screen.query_one("#results", DataTable)
         assert str(table.get_row_at(1)[0]) == "3 runs"
         assert "range" in [str(column.label) for column in table.columns.values()]
+
+
+async def test_choosing_other_work_clears_the_last_races_verdict_and_places():
+    app = TuiconcApp(QUICK.with_changes(runners=("sequential", "threading")))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.session.history, timeout=120)
+        await pilot.pause(0.3)
+        pane = app.screen.query_one(RacePane)
+        assert pane.verdict
+        await pilot.press("n")  # the next workload
+        await pilot.pause(0.3)
+        assert app.session.config.workload != "primes"
+        assert pane.verdict == "" and not pane.advice
+        assert all(line.place is None for line in pane.lines)

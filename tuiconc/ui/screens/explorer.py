@@ -417,6 +417,8 @@ class ExplorerScreen(Screen):
 
     async def choose(self, choice: str) -> None:
         self.texts.clear()
+        if not self.session.racing:
+            self.session.last_state = None  # the last race's verdict and places were about other work
         if choice.startswith(LAB_PREFIX):
             lab = lab_config(choice.removeprefix(LAB_PREFIX))
             await self.apply(lab.with_changes(start_method=self.config.start_method))
