@@ -14,7 +14,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from tuiconc.engine.config import RaceConfig  # noqa: E402
-from tuiconc.engine.user_workloads import OwnWorkloads  # noqa: E402
 from tuiconc.teach.talk import load_talk  # noqa: E402
 from tuiconc.ui.app import TuiconcApp  # noqa: E402
 
@@ -84,7 +83,7 @@ async def main() -> None:
         await shoot(app, "explain-models")
         await pilot.press("escape", "q")
 
-    app = TuiconcApp(OWN_CODE, own=OwnWorkloads([OWN_CODE.workload]))
+    app = TuiconcApp(OWN_CODE)  # the app lists the function it was started on under Your code
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
         await finished(pilot)

@@ -13,6 +13,7 @@ import pytest
 
 from tuiconc.engine.config import RaceConfig
 from tuiconc.engine.interpreter_probe import InterpreterError, probe
+from tuiconc.engine.pythons import free_threaded_build
 from tuiconc.engine.race import Race
 
 SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts",
@@ -22,9 +23,7 @@ SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 def free_threaded_python() -> str | None:
     """A free-threaded interpreter already on this machine: named, or built by the script before."""
     named = os.environ.get("TUICONC_FREE_THREADED_PYTHON")
-    cache = os.environ.get("TUICONC_PYTHON_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "tuiconc", "python-3.13t")
-    for path in (named, os.path.join(cache, "install", "bin", "python3.13t")):
+    for path in (named, free_threaded_build()):
         if path and os.access(path, os.X_OK):
             try:
                 if probe(path).get("gil_enabled") is False:

@@ -11,20 +11,19 @@ digest of the files, so an edited checkout gets a fresh copy and an unchanged on
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import tempfile
 from hashlib import blake2b
 from pathlib import Path
 
 import tuiconc
+from tuiconc.engine.user_folders import cache_folder
 
 PACKAGE = Path(tuiconc.__file__).resolve().parent
 # What a lane imports: its entry point, the execution models, the work, and the facts and numbers
 # they read. engine/, ui/, cli/, render/ and teach/ stay behind: they need Rich, Textual and psutil.
 CHILD_PACKAGES = ("arena", "runners", "workloads")
 CHILD_MODULES = ("__init__.py", "machine.py", "tunables.py", "units.py")
-CACHE_VARIABLE = "XDG_CACHE_HOME"
 
 
 def child_files() -> list[Path]:
@@ -35,11 +34,6 @@ def child_files() -> list[Path]:
     return files
 
 
-def cache_folder() -> Path:
-    base = os.environ.get(CACHE_VARIABLE, "")
-    return Path(base if os.path.isabs(base) else Path.home() / ".cache") / "tuiconc" / "child-side"
-
-
 @functools.lru_cache(maxsize=1)
 def child_path() -> str:
     """A folder holding a `tuiconc` package of the child side alone, for another interpreter's PYTHONPATH."""
@@ -47,7 +41,7 @@ def child_path() -> str:
     digest = blake2b(digest_size=8)
     for file in files:
         digest.update(str(file).encode() + b"\0" + (PACKAGE / file).read_bytes() + b"\0")
-    folder = cache_folder() / f"{tuiconc.__version__}-{digest.hexdigest()}"
+    folder = Path(cache_folder("child-side", f"{tuiconc.__version__}-{digest.hexdigest()}"))
     if folder.is_dir():
         return str(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 
 from tuiconc.engine.interpreter_probe import MIN_VERSION, InterpreterError, probe
+from tuiconc.engine.user_folders import cache_folder
 
 PROBES_AT_ONCE = 4
 
@@ -34,9 +35,10 @@ class Python:
         return os.path.realpath(self.path) == os.path.realpath(sys.executable)
 
 
-def _cache_home() -> str:
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    return base if os.path.isabs(base) else os.path.join(os.path.expanduser("~"), ".cache")
+def free_threaded_build() -> str:
+    """Where scripts/build_free_threaded_python.sh puts the 3.13t it builds ($TUICONC_PYTHON_CACHE, as there)."""
+    cache = os.environ.get("TUICONC_PYTHON_CACHE") or cache_folder("python-3.13t")
+    return os.path.join(cache, "install", "bin", "python3.13t")
 
 
 def candidates() -> list[str]:
@@ -49,7 +51,7 @@ def candidates() -> list[str]:
     uv = os.environ.get("UV_PYTHON_INSTALL_DIR") or os.path.join(os.path.expanduser("~"), ".local", "share", "uv",
                                                                    "python")
     found += sorted(glob.glob(os.path.join(uv, "cpython-3.*", "bin", "python3*")))
-    found.append(os.path.join(_cache_home(), "tuiconc", "python-3.13t", "install", "bin", "python3.13t"))
+    found.append(free_threaded_build())
     seen, unique = set(), []
     for path in found:
         name = os.path.basename(path)

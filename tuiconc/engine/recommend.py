@@ -25,7 +25,7 @@ from tuiconc.engine.config import RaceConfig
 from tuiconc.engine.disturbance import demand
 from tuiconc.engine.lane import LaneState
 # The noise: verdict's floor for one run, widened by repeated runs to the lanes' own spread (slowest / fastest − 1).
-from tuiconc.engine.verdict import NOISE_FLOOR, PARALLEL_THREADS_ABOVE, THREAD_RUNNERS, classify
+from tuiconc.engine.verdict import NOISE_FLOOR, PARALLEL_THREADS_ABOVE, classify, gil_threads
 from tuiconc.runners.base import chunksize as lane_chunksize
 from tuiconc.workloads import WORKLOADS, looks_like_spec
 
@@ -319,9 +319,7 @@ def _evidence(state: RaceState, kind: str, sequential: LaneState) -> str:
     if kind in ("io", "mixed"):
         waits = 1 - min(1.0, demand(sequential) or 0.0)
         return f"this function waits {units.percent(waits)} of its time"
-    threads = [lane for lane in state.lanes if _usable(lane) and lane.runner in THREAD_RUNNERS
-               and (lane.workers or 1) > 1 and lane.cores is not None
-               and lane.gil_enabled is not False]  # threads without a GIL say nothing of the code
+    threads = gil_threads(state.lanes)
     if not threads:
         return f"the function computes (the plain loop kept {sequential.cores or 0:.2f} cores busy)"
     busiest = max(threads, key=lambda lane: lane.cores or 0.0)

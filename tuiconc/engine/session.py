@@ -132,10 +132,11 @@ class RaceSession:
     def export_paths(self, folder: str) -> dict[str, str]:
         """What `export` writes in this folder, each name with its path: tuiconc-results.*, or where any of those
         names is taken, tuiconc-results-2.*, -3.*… (the recording numbered alike): never over an earlier export."""
+        recording = self._last_finished_race() is not None  # asked once: it copies the race's state
         for number in itertools.count(1):
             suffix = "" if number == 1 else f"-{number}"
             names = [f"{RESULTS_STEM}{suffix}{extension}" for extension in RESULTS_FORMATS]
-            if self._last_finished_race() is not None:
+            if recording:
                 names.append(f"{RECORDING_STEM}{suffix}{RECORDING_EXTENSION}")
             paths = {name: str(Path(folder) / name) for name in names}
             if not any(os.path.lexists(path) for path in paths.values()):

@@ -11,21 +11,17 @@ import sys
 from dataclasses import dataclass, field
 
 from tuiconc.engine.config import canonical_workload
+from tuiconc.engine.user_folders import config_folder
 from tuiconc.workloads import UserWorkload, get_workload
 from tuiconc.workloads.user_spec import (COMPUTE_SUFFIX, WAIT_SUFFIX, SpecError, UserCode, UserSpec, check_spec,
                                          module_file, read_functions)
 
-CONFIG_HOME_VARIABLE = "XDG_CONFIG_HOME"
 MAX_FOLDER_FILES = 200  # a folder with more Python files than this is not a folder of workloads
 
 
 def default_folder() -> str:
-    """~/.config/tuiconc/workloads, or under $XDG_CONFIG_HOME where that is set (an absolute path, as the
-    XDG spec asks; a relative one is ignored)."""
-    base = os.environ.get(CONFIG_HOME_VARIABLE, "")
-    if not os.path.isabs(base):
-        base = os.path.join(os.path.expanduser("~"), ".config")
-    return os.path.join(base, "tuiconc", "workloads")
+    """~/.config/tuiconc/workloads, or under $XDG_CONFIG_HOME (engine.user_folders)."""
+    return config_folder("workloads")
 
 
 def raceable_functions(file: str) -> list[str]:

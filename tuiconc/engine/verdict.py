@@ -37,11 +37,22 @@ def classify(lanes: list[LaneState]) -> str | None:
         return "io"
     if wanted < COMPUTING_ABOVE:
         return "mixed"
-    threads = [lane for lane in _finished(lanes) if lane.runner in THREAD_RUNNERS and (lane.workers or 1) > 1
-               and lane.gil_enabled is not False]  # threads on a free-threaded Python say nothing of the code
+    threads = gil_threads(lanes)
     if threads and max(lane.cores for lane in threads) >= PARALLEL_THREADS_ABOVE:
         return "cpu-nogil"
     return "cpu"
+
+
+def gil_threads(lanes: list[LaneState]) -> list[LaneState]:
+    """The finished lanes of several threads under a GIL: their cores tell whether the code releases it
+    (threads on a free-threaded Python say nothing of the code)."""
+    return [lane for lane in _finished(lanes) if lane.runner in THREAD_RUNNERS and (lane.workers or 1) > 1
+            and lane.gil_enabled is not False]
+
+
+def _inside_noise(winner: LaneState) -> bool:
+    """A single run's lead over sequential smaller than one run varies by: no winner."""
+    return winner.runner != "sequential" and winner.runs < 2 and (winner.speedup or 0.0) < 1 + NOISE_FLOOR
 
 
 def measured_winner(lanes: list[LaneState]) -> LaneState | None:
@@ -50,10 +61,7 @@ def measured_winner(lanes: list[LaneState]) -> LaneState | None:
     ranked = sorted(_finished(lanes), key=lambda lane: lane.wall_s)
     if classify(lanes) is None or not ranked or spread_verdict(lanes) is not None:
         return None
-    winner = ranked[0]
-    if winner.runner != "sequential" and winner.runs < 2 and (winner.speedup or 0.0) < 1 + NOISE_FLOOR:
-        return None
-    return winner
+    return None if _inside_noise(ranked[0]) else ranked[0]
 
 
 def _why(winner: LaneState, kind: str) -> str:
@@ -90,7 +98,7 @@ def verdict(lanes: list[LaneState]) -> str | None:
         without = " without a GIL" if threads[0].gil_enabled is False else ""
         evidence += f", {threads[0].name} {threads[0].cores:.2f} with {threads[0].workers} threads{without}"
     label = _label(kind)
-    if winner is not sequential and winner.runs < 2 and (winner.speedup or 0.0) < 1 + NOISE_FLOOR:
+    if _inside_noise(winner):
         turns = ("; under the GIL these lanes all run one thread of Python at a time" if kind == "cpu" else "")
         return (f"{label} ({evidence}): no lane was measurably faster than sequential — {winner.name} led by "
                 f"{(winner.speedup or 1.0) - 1:.0%}, inside the {NOISE_FLOOR:.0%} one run varies by{turns}."
