@@ -22,6 +22,7 @@ import traceback  # noqa: E402
 from tuiconc import tunables  # noqa: E402
 
 from tuiconc.arena import protocol
+from tuiconc.arena.gil_address import learn_gil_futexes
 from tuiconc.arena.limits import cap_memory, raise_open_file_limit
 from tuiconc.arena.lifeline import hold_lifeline
 from tuiconc.machine import interpreter_facts, peak_rss_bytes
@@ -62,12 +63,18 @@ class Reporter:
     def __init__(self, board, total: int):
         self.board, self.total = board, total
         self.last_counts: list[int] | None = None
+        self.last_threads: list[list[int]] = []
         self.drained_to = 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="tuiconc-reporter", daemon=True)
 
     def _loop(self) -> None:
-        while not self.stop.wait(1 / tunables.PROGRESS_HZ):
+        woken = self.board.new_thread  # a new worker thread, or the end: report now, not at the next tick
+        while True:
+            woken.wait(1 / tunables.PROGRESS_HZ)
+            woken.clear()
+            if self.stop.is_set():
+                return
             self.report(self.board.current_bucket() - DRAIN_LAG_BUCKETS)
 
     def report(self, drain_to: int) -> None:
@@ -75,6 +82,10 @@ class Reporter:
         if counts != self.last_counts:
             send(protocol.Progress(done=min(self.total, sum(counts)), per_worker=counts))
             self.last_counts = counts
+        threads = self.board.threads()
+        if threads != self.last_threads:
+            send(protocol.Threads(threads=threads))
+            self.last_threads = threads
         if drain_to > self.drained_to:
             activity = self.board.drain_activity(self.drained_to, drain_to)
             self.drained_to = drain_to
@@ -87,6 +98,7 @@ class Reporter:
 
     def __exit__(self, *exc) -> None:
         self.stop.set()
+        self.board.new_thread.set()
         self.thread.join()
         self.report(self.board.current_bucket() + 1)  # every worker is done: send the rest
 
@@ -110,11 +122,15 @@ def run_lane(config: dict) -> int:
     note = workload.lane_note(runner.name, runner.asynchronous) if isinstance(workload, UserWorkload) else None
     if note:
         job.extra["note"] = note
+    probe_started = time.monotonic()
+    gil_futexes = learn_gil_futexes()
+    gil_probe_s = time.monotonic() - probe_started
     with runner.session(job):  # a cluster runner's cluster, started or reached: part of start-up
         send(protocol.Started(pid=os.getpid(), runner=runner.name, workers=job.workers,
                               start_method=job.start_method, total=total, origin=job.board.origin,
                               bucket_s=tunables.TIMELINE_BUCKET_S, switch_interval_s=sys.getswitchinterval(),
-                              extra=dict(job.extra), **interpreter_facts()))
+                              extra=dict(job.extra), gil_futexes=gil_futexes, gil_probe_s=gil_probe_s,
+                              **interpreter_facts()))
 
         workload.prepare(asynchronous=runner.asynchronous)
         with Reporter(job.board, total):

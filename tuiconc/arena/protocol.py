@@ -25,6 +25,10 @@ class Started:
     bucket_s: float
     switch_interval_s: float  # sys.getswitchinterval(): how often the GIL changes hands at most
     extra: dict = field(default_factory=dict)  # what the runner knows from the start: a cluster's dashboard
+    # The futex addresses its threads wait on for the GIL (arena/gil_address.py), and the seconds learning
+    # them took: start-up that is tuiconc's, not the lane's.
+    gil_futexes: list[int] = field(default_factory=list)
+    gil_probe_s: float = 0.0
 
 
 @dataclass
@@ -44,6 +48,13 @@ class Activity:
 
 
 @dataclass
+class Threads:
+    """The threads the workers run on so far: [process id, native thread id, workers on it] each."""
+
+    threads: list[list[int]] = field(default_factory=list)
+
+
+@dataclass
 class Finished:
     answer: int
     wall_s: float  # from the first task's start to the last result
@@ -58,8 +69,8 @@ class Error:
     message: str
 
 
-MESSAGES = {cls.__name__.lower(): cls for cls in (Started, Progress, Activity, Finished, Error)}
-Message = Started | Progress | Activity | Finished | Error
+MESSAGES = {cls.__name__.lower(): cls for cls in (Started, Progress, Activity, Threads, Finished, Error)}
+Message = Started | Progress | Activity | Threads | Finished | Error
 
 
 class ProtocolError(ValueError):

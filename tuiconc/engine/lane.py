@@ -18,6 +18,7 @@ from tuiconc.arena import protocol
 from tuiconc.engine.interpreter_probe import safe_path_flag
 from tuiconc.engine.lanefolders import make_lane_folder
 from tuiconc.engine.spawn import end_group, launch
+from tuiconc.engine.thread_states import LaneStates, ThreadStates
 from tuiconc.engine.timeline import Timeline
 
 # How a lane stands; the type checker holds every status string in the engine and front ends to these.
@@ -71,6 +72,13 @@ class LaneState:
     others_cores: float | None = None
     front_end_cores: float | None = None
     runqueue_wait_s: float | None = None
+    # What its worker threads did, sampled from outside (engine/thread_states.py): shares of their time
+    # running, waiting for the GIL, on I/O or a lock, for a CPU; per thread (live: over its last second);
+    # the named waits; and why there are none, or what they can't show.
+    states: dict[str, float] | None = None
+    worker_states: list[dict] = field(default_factory=list)
+    waiting_on: dict[str, float] = field(default_factory=dict)
+    states_note: str | None = None
 
     @property
     def name(self) -> str:
@@ -103,7 +111,8 @@ class LaneState:
         keys = ("runner", "label", "python", "gil_enabled", "status", "answer", "expected", "correct", "wall_s",
                 "startup_s", "cpu_s", "cores", "speedup", "efficiency", "peak_rss_mb", "workers", "start_method",
                 "error", "extra", "sampled_s", "others_cores", "front_end_cores", "runqueue_wait_s", "started_s",
-                "runs", "wall_min_s", "wall_max_s", "spread", "speedup_min", "speedup_max", "unstable")
+                "runs", "wall_min_s", "wall_max_s", "spread", "speedup_min", "speedup_max", "unstable", "states",
+                "worker_states", "waiting_on", "states_note")
         return {key: getattr(self, key) for key in keys}
 
 
@@ -125,8 +134,10 @@ class LaneTracker:
 
     def __init__(self, state: LaneState, lock: threading.Lock, timeline: Timeline,
                  clock: Callable[[], float] = time.monotonic, record: Callable[[str, dict], None] = _no_record,
-                 origin: float | None = None, on_running: Callable[[int], None] | None = None):
+                 origin: float | None = None, on_running: Callable[[int], None] | None = None,
+                 thread_states: ThreadStates | None = None):
         self.state = state
+        self.thread_states = thread_states  # watches its workers' threads, live races only
         self.origin = origin  # the race's t = 0 on `clock`, for the lane's start time
         self.on_running = on_running  # told the lane's pid when its arena starts working
         self.lock = lock
@@ -136,6 +147,7 @@ class LaneTracker:
         self.spawned_at = 0.0
         self.running_since = 0.0
         self.ended_at = 0.0
+        self.probe_s = 0.0  # the arena's time learning its GIL's address: tuiconc's start-up, not the lane's
 
     def mark_spawned(self, pid: int, at: float | None = None) -> None:
         self.spawned_at = self.clock() if at is None else at
@@ -150,6 +162,10 @@ class LaneTracker:
         self.record("message", {"lane": self.state.name, "message": protocol.to_dict(message)})
         if isinstance(message, protocol.Activity):
             self.timeline.add(self.state.name, message.workers)
+            return
+        if isinstance(message, protocol.Threads):
+            if self.thread_states is not None:
+                self.thread_states.watch(self.state.name, message.threads)
             return
         with self.lock:
             self._apply(message)
@@ -166,6 +182,9 @@ class LaneTracker:
             state.extra = dict(message.extra)
             state.total = message.total or state.total  # a user's tuiconc_items() decides how many items there are
             self.timeline.begin_lane(state.name, message.origin, message.switch_interval_s)
+            self.probe_s = message.gil_probe_s
+            if self.thread_states is not None:
+                self.thread_states.begin(state.name, message.pid, message.gil_enabled, message.gil_futexes)
             if self.on_running is not None:
                 self.on_running(message.pid)
         elif isinstance(message, protocol.Progress):
@@ -175,7 +194,7 @@ class LaneTracker:
             state.status = "finished"
             state.answer = message.answer
             state.wall_s = message.wall_s
-            state.startup_s = max(0.0, message.first_task_at - self.spawned_at)
+            state.startup_s = max(0.0, message.first_task_at - self.spawned_at - self.probe_s)
             state.cpu_s = message.cpu_s
             state.cores = message.cpu_s / message.wall_s if message.wall_s > 0 else None
             state.peak_rss_mb = max(state.peak_rss_mb or 0.0, message.peak_rss_bytes / MB)
@@ -195,6 +214,16 @@ class LaneTracker:
                 self.ended_at = self.clock()
         self.record("settle", {"lane": self.state.name, "fields": fields})
 
+    def states_fields(self, live: bool) -> dict:
+        """The lane's thread states as LaneState fields: so far (each worker's last second) while it runs, or
+        over its whole run once it has ended (and its threads are watched no more)."""
+        if self.thread_states is None:
+            return {}
+        found: LaneStates = (self.thread_states.read(self.state.name, recent=True) if live
+                             else self.thread_states.end(self.state.name))
+        return {"states": found.states, "worker_states": found.workers, "waiting_on": found.waiting_on,
+                "states_note": found.note}
+
     def elapsed(self, now: float) -> float:
         if not self.running_since:
             return 0.0
@@ -206,8 +235,10 @@ class LaneProcess(LaneTracker):
 
     def __init__(self, state: LaneState, config: dict, lock: threading.Lock, timeline: Timeline,
                  python: str | None = None, record: Callable[[str, dict], None] = _no_record,
-                 origin: float | None = None, on_running: Callable[[int], None] | None = None):
-        super().__init__(state, lock, timeline, record=record, origin=origin, on_running=on_running)
+                 origin: float | None = None, on_running: Callable[[int], None] | None = None,
+                 thread_states: ThreadStates | None = None):
+        super().__init__(state, lock, timeline, record=record, origin=origin, on_running=on_running,
+                         thread_states=thread_states)
         self.config = config
         self.python = python
         self.process = None

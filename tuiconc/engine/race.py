@@ -25,6 +25,7 @@ from tuiconc.runners import RUNNERS
 from tuiconc.engine.recording import Recorder, Recording
 from tuiconc.engine.repeats import summarise_rounds
 from tuiconc.engine.sampler import Sampler, SamplerLike, TreeSample
+from tuiconc.engine.thread_states import ThreadStates
 from tuiconc.engine.timeline import Timeline
 from tuiconc.engine.trace import write_trace
 from tuiconc.engine.disturbance import disturbance
@@ -246,6 +247,7 @@ class Race(RaceHandle):
         self.python = python
         self._own_sampler = sampler is None
         self.sampler = sampler or Sampler()
+        self.thread_states = ThreadStates()
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self._done = threading.Event()
@@ -275,6 +277,7 @@ class Race(RaceHandle):
         self.timeline = Timeline(self._started_at, tunables.TIMELINE_BUCKET_S)
         self.recorder = Recorder(time.monotonic, self._started_at)
         self.sampler.start()
+        self.thread_states.start()
         self._thread = threading.Thread(target=self._orchestrate, name="tuiconc-race", daemon=True)
         self._samples = threading.Thread(target=self._record_samples, name="tuiconc-race-samples", daemon=True)
         self._thread.start()
@@ -309,6 +312,8 @@ class Race(RaceHandle):
             if lane.active and lane.pid:
                 tree = self.sampler.tree(lane.pid)
                 live[lane.name] = (tree.cores_now, tree.rss_bytes / MB)
+                if lane.name in trackers:
+                    vars(lane).update(trackers[lane.name].states_fields(live=True))
         elapsed = (self._ended_at or now) - self._started_at if self._started_at else 0.0
         return fill_live_figures(state, trackers, now, elapsed, live, waits(self.workload, state.lanes))
 
@@ -363,6 +368,7 @@ class Race(RaceHandle):
                 shutil.rmtree(self._digests, ignore_errors=True)
             if self._own_sampler:
                 self.sampler.stop()
+            self.thread_states.stop()
             self._ended_at = time.monotonic()
             self._done.set()
 
@@ -403,7 +409,8 @@ class Race(RaceHandle):
             config["dask_scheduler"] = self.config.dask_scheduler
         return LaneProcess(state, config, self._lock, self.timeline,
                            python=self.config.python_for(spec) or self.python, record=self.recorder.record,
-                           origin=self._started_at, on_running=self.sampler.begin_window)
+                           origin=self._started_at, on_running=self.sampler.begin_window,
+                           thread_states=self.thread_states)
 
     def _run_lanes(self, lanes: list[LaneProcess]) -> None:
         for lane in lanes:
@@ -424,11 +431,12 @@ class Race(RaceHandle):
             self._settle(lane, tree)
 
     def _settle(self, lane: LaneProcess, tree: TreeSample) -> None:
+        states = lane.states_fields(live=False)
         with self._lock:
             state = lane.state
             if state.status != "finished":
                 return
-            fields = {"peak_rss_mb": max(state.peak_rss_mb or 0.0, tree.peak_rss_bytes / MB),
+            fields = {**states, "peak_rss_mb": max(state.peak_rss_mb or 0.0, tree.peak_rss_bytes / MB),
                       "sampled_s": _rounded(tree.watched_s), "others_cores": _rounded(tree.others_cores), "front_end_cores": _rounded(tree.front_end_cores),
                       "runqueue_wait_s": _rounded(tree.runqueue_wait_s)}
             if state.correct is False:

@@ -11,6 +11,7 @@ inside the worker, not guessed), and adds up to the CPU the lane used.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Callable, MutableSequence
@@ -22,8 +23,13 @@ class Board:
     def __init__(self, counts: MutableSequence[int], first_task: MutableSequence[float],
                  bucket_ids: MutableSequence[int], bucket_counts: MutableSequence[int],
                  bucket_busy: MutableSequence[int], origin: float,
-                 worker_cpu_s: MutableSequence[float], worker_peak_rss: MutableSequence[int]):
+                 worker_cpu_s: MutableSequence[float], worker_peak_rss: MutableSequence[int],
+                 worker_threads: MutableSequence[int]):
         self.counts = counts
+        # Worker w's process and native thread ids at 2w, 2w + 1 (0: not started), for the front end to watch
+        # its thread's state from outside (engine/thread_states.py). asyncio's workers share one thread.
+        self.worker_threads = worker_threads
+        self.new_thread = threading.Event()  # set when a worker registers its thread here: report it at once
         # Worker processes write their own CPU seconds and peak RSS here (threads leave them 0).
         self.worker_cpu_s = worker_cpu_s
         self.worker_peak_rss = worker_peak_rss
@@ -49,7 +55,7 @@ class Board:
     def local(cls, workers: int) -> "Board":
         ring = cls.traced_workers(workers) * TIMELINE_RING
         return cls([0] * workers, [0.0], [-1] * ring, [0] * ring, [0] * ring, time.monotonic(), [0.0] * workers,
-                   [0] * workers)
+                   [0] * workers, [0] * (2 * workers))
 
     @classmethod
     def shared(cls, workers: int, context) -> "Board":
@@ -58,14 +64,17 @@ class Board:
         ids[:] = [-1] * ring
         return cls(context.RawArray("q", workers), context.RawArray("d", 1), ids, context.RawArray("q", ring),
                    context.RawArray("q", ring), time.monotonic(), context.RawArray("d", workers),
-                   context.RawArray("q", workers))
+                   context.RawArray("q", workers), context.RawArray("q", 2 * workers))
 
     def parts(self) -> tuple:
         """What a worker process needs to rebuild this board (shared arrays pass at process start)."""
         return (self.counts, self.first_task, self.bucket_ids, self.bucket_counts, self.bucket_busy, self.origin,
-                self.worker_cpu_s, self.worker_peak_rss)
+                self.worker_cpu_s, self.worker_peak_rss, self.worker_threads)
 
     def bumper(self, slot: int) -> Callable[[int], None]:
+        """The bump for worker `slot`, asked for on the thread that will do its work."""
+        self.worker_threads[2 * slot:2 * slot + 2] = [os.getpid(), threading.get_native_id()]
+        self.new_thread.set()  # a short-lived thread must be watched before it ends
         counts = self.counts
         if slot >= len(self.bucket_ids) // TIMELINE_RING:
 
@@ -110,6 +119,16 @@ class Board:
 
     def read(self) -> list[int]:
         return list(self.counts)
+
+    def threads(self) -> list[list[int]]:
+        """[process id, native thread id, workers on it] for each thread a worker runs on so far."""
+        ids = list(self.worker_threads)
+        found: dict[tuple[int, int], int] = {}
+        for index in range(0, len(ids), 2):
+            if ids[index]:
+                key = (ids[index], ids[index + 1])
+                found[key] = found.get(key, 0) + 1
+        return [[pid, tid, count] for (pid, tid), count in found.items()]
 
     def current_bucket(self) -> int:
         return int((time.monotonic() - self.origin) / TIMELINE_BUCKET_S)

@@ -1,0 +1,291 @@
+"""What each worker thread is doing: running, waiting for the GIL, waiting on I/O or a lock, waiting for a CPU.
+
+Sampled from outside the lane, on a thread of its own (not the lane's process, not the UI's event
+loop), from Linux's /proc:
+
+- `/proc/PID/task/TID/schedstat`: the thread's time on a CPU and its time runnable but waiting
+  for one, exactly (the scheduler counts them). The rest of its time it was blocked;
+- `/proc/PID/task/TID/syscall`, read 200 times a second: the system call it is blocked in. A futex
+  wait on one of its process's GIL addresses (learned by the arena, `arena/gil_address.py`) is a
+  wait for the GIL; anything else is a wait on I/O or a lock, named (sleep, selector, read, lock…).
+
+So running and waiting for a CPU are measured, and the blocked time is split between the GIL and
+everything else in the proportion the samples saw. Files stay open and are re-read with `pread`:
+a sample of one thread costs a few microseconds. Reading `syscall` needs the right to trace the
+lane (the front end is its parent: allowed under Linux's default ptrace policy).
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import platform
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+from tuiconc.arena.gil_address import FUTEX, parse_syscall
+
+STATES = ("running", "waiting_gil", "waiting_io", "waiting_cpu")
+HZ = 200
+PER_TICK = 16  # threads sampled per tick at most: the sampler's cost stays bounded however many there are
+MARK_EVERY_S = 0.05  # a thread's recent readings, kept for its last second, this far apart
+RECENT_S = 1.0  # what a worker is doing "now": its last second
+GIL_SPAN = 128  # bytes either side of the learned addresses: the GIL's mutex and condition variables lie together
+
+# What a blocked thread waits on, by system call (Linux's unistd tables); any other is named by number.
+_CALLS = {
+    "x86_64": {0: "read", 7: "poll", 17: "read", 23: "select", 35: "sleep", 43: "accept", 45: "recv",
+               47: "recv", 61: "child process", 230: "sleep", 232: "selector", 270: "select", 271: "poll",
+               281: "selector", 288: "accept", 441: "selector", 202: "lock", 449: "lock", 1: "write", 44: "send",
+               42: "connect", 2: "open", 257: "open"},
+    "aarch64": {63: "read", 67: "read", 73: "poll", 72: "select", 101: "sleep", 115: "sleep", 202: "accept",
+                207: "recv", 212: "recv", 260: "child process", 22: "selector", 441: "selector", 242: "accept",
+                98: "lock", 449: "lock", 64: "write", 206: "send", 203: "connect", 56: "open"},
+}
+ARCHITECTURE = "aarch64" if platform.machine() == "arm64" else platform.machine()
+CALL_NAMES = _CALLS.get(ARCHITECTURE, {})
+SELECTS = {"x86_64": (23, 270), "aarch64": (72,)}.get(ARCHITECTURE, ())
+
+
+def unavailable_reason() -> str | None:
+    """Why thread states can't be read on this system at all, or None."""
+    if not sys.platform.startswith("linux"):
+        return "thread states are read from Linux's /proc; this system has none"
+    if FUTEX is None:
+        return f"thread states know Linux's system calls on x86_64 and aarch64, not on {platform.machine()}"
+    if not os.path.exists("/proc/self/task"):
+        return "/proc is not mounted here"
+    return None
+
+
+def wait_kind(text: bytes, gil: tuple[int, ...]) -> str | None:
+    """What a `syscall` file says the thread waits for: "gil", a named wait, or None (on or waiting for a CPU)."""
+    call = parse_syscall(text)
+    if call is None:
+        return None if text.startswith(b"running") else "not in a system call"
+    number, address = call
+    if number in SELECTS and address == 0:
+        return "sleep"  # select() on no file descriptors: how Python 3.10 sleeps
+    if number == FUTEX and gil and gil[0] - GIL_SPAN <= address <= gil[-1] + GIL_SPAN:
+        return "gil"
+    return CALL_NAMES.get(number, f"system call {number}")
+
+
+@dataclass
+class Mark:
+    """A thread's counters at one moment: CPU and run-queue nanoseconds, and the blocked samples so far."""
+
+    at: float
+    run_ns: int
+    queue_ns: int
+    gil: int
+    other: int
+
+
+def split(first: Mark, last: Mark) -> dict[str, float]:
+    """Seconds in each state between two marks: running and waiting for a CPU as the scheduler counted them,
+    the blocked rest split between the GIL and other waits as the samples saw it."""
+    window = max(0.0, last.at - first.at)
+    running = max(0, last.run_ns - first.run_ns) / 1e9
+    waiting_cpu = max(0, last.queue_ns - first.queue_ns) / 1e9
+    if running + waiting_cpu > window:  # the counters and our clock disagree by a tick: trust the counters
+        window = running + waiting_cpu
+    blocked = window - running - waiting_cpu
+    gil, other = last.gil - first.gil, last.other - first.other
+    waiting_gil = blocked * gil / (gil + other) if gil + other else 0.0
+    return {"running": running, "waiting_gil": waiting_gil, "waiting_io": blocked - waiting_gil,
+            "waiting_cpu": waiting_cpu}
+
+
+def shares(seconds: dict[str, float]) -> dict[str, float]:
+    total = sum(seconds[state] for state in STATES)
+    return {state: round(max(0.0, seconds[state]) / total, 3) if total else 0.0 for state in STATES}
+
+
+def add(into: dict[str, float], seconds: dict[str, float]) -> None:
+    for state in STATES:
+        into[state] = into.get(state, 0.0) + seconds[state]
+
+
+class WatchedThread:
+    def __init__(self, pid: int, tid: int, workers: int, gil: tuple[int, ...]):
+        self.pid, self.tid, self.workers, self.gil = pid, tid, workers, gil
+        folder = f"/proc/{pid}/task/{tid}"
+        self.syscall = os.open(f"{folder}/syscall", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            self.schedstat = os.open(f"{folder}/schedstat", os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            os.close(self.syscall)
+            raise
+        self.gil_samples = self.other_samples = 0
+        self.named: collections.Counter[str] = collections.Counter()
+        self.marks: collections.deque[Mark] = collections.deque()
+        self.first: Mark | None = None
+        self.last: Mark
+        self.ended = False
+        self.mark()
+
+    def sample(self) -> None:
+        """Where the thread is now, and its counters: the last reading bounds its window, so a thread that
+        ends between two readings loses at most one interval."""
+        kind = wait_kind(os.pread(self.syscall, 256, 0), self.gil)
+        if kind == "gil":
+            self.gil_samples += 1
+        elif kind is not None:
+            self.other_samples += 1
+            self.named[kind] += 1
+        self.mark()
+
+    def mark(self) -> None:
+        fields = os.pread(self.schedstat, 128, 0).split()
+        self.last = Mark(time.monotonic(), int(fields[0]), int(fields[1]), self.gil_samples, self.other_samples)
+        if self.first is None:
+            self.first = self.last
+        if not self.marks or self.last.at - self.marks[-1].at >= MARK_EVERY_S:
+            self.marks.append(self.last)
+            while len(self.marks) > 2 and self.last.at - self.marks[1].at >= RECENT_S:
+                self.marks.popleft()
+
+    def close(self) -> None:
+        if not self.ended:
+            self.ended = True
+            os.close(self.syscall)
+            os.close(self.schedstat)
+
+    def whole(self) -> dict[str, float]:
+        return split(self.first, self.last)
+
+    def recent(self) -> dict[str, float]:
+        return split(self.marks[0], self.last)
+
+
+@dataclass
+class LaneStates:
+    """A lane's threads' states: shares of their sampled time, the lane's and each thread's."""
+
+    states: dict[str, float] | None = None  # running, waiting_gil, waiting_io, waiting_cpu: shares summing to 1
+    workers: list[dict] = field(default_factory=list)  # per thread: pid, tid, workers on it, and its shares
+    waiting_on: dict[str, float] = field(default_factory=dict)  # the named waits, as shares of all sampled time
+    note: str | None = None  # why there are none, or what they can't show
+
+
+class ThreadStates:
+    """Samples the watched lanes' worker threads, HZ times a second, on a thread of its own."""
+
+    def __init__(self, hz: float = HZ):
+        self.interval = 1 / hz
+        self._lanes: dict[str, dict[tuple[int, int], WatchedThread]] = {}
+        self._gil: dict[str, tuple[int, tuple[int, ...]]] = {}  # lane → (its arena's pid, its GIL's futexes)
+        self._notes: dict[str, str] = {}
+        self._missed: dict[str, int] = {}  # threads that ended before they could be watched
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "ThreadStates":
+        if self._thread is None and unavailable_reason() is None:
+            self._thread = threading.Thread(target=self._loop, name="tuiconc-thread-states", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        with self._lock:
+            for threads in self._lanes.values():
+                for thread in threads.values():
+                    thread.close()
+
+    def begin(self, lane: str, pid: int, gil_enabled: bool, gil_futexes: list[int]) -> None:
+        """A lane's arena started: its pid, and the GIL addresses it learned."""
+        with self._lock:
+            self._gil[lane] = (pid, tuple(sorted(gil_futexes)))
+            self._lanes.setdefault(lane, {})
+            if not gil_enabled:
+                self._notes[lane] = "no GIL in this interpreter: its threads run or wait, never for a GIL"
+            elif not gil_futexes:
+                self._notes[lane] = "the GIL's address could not be learned here: waits for it count as lock waits"
+
+    def watch(self, lane: str, threads: list[list[int]]) -> None:
+        """The lane's workers run on these threads ([pid, native thread id, workers on it]) so far."""
+        with self._lock:
+            arena, gil = self._gil.get(lane, (0, ()))
+            watched = self._lanes.setdefault(lane, {})
+            for pid, tid, workers in threads:
+                if (pid, tid) in watched:
+                    watched[(pid, tid)].workers = workers
+                    continue
+                try:
+                    watched[(pid, tid)] = WatchedThread(pid, tid, workers, gil if pid == arena else ())
+                except PermissionError:
+                    self._notes[lane] = ("not allowed to read the lane's threads' system calls (ptrace is "
+                                         "restricted here: /proc/sys/kernel/yama/ptrace_scope)")
+                except OSError:  # it has ended already
+                    self._missed[lane] = self._missed.get(lane, 0) + 1
+
+    def read(self, lane: str, recent: bool = False) -> LaneStates:
+        """The lane's states so far (each worker's over its last second with `recent`)."""
+        reason = unavailable_reason()
+        if reason:
+            return LaneStates(note=reason)
+        with self._lock:
+            threads = list(self._lanes.get(lane, {}).values())
+            note, missed = self._notes.get(lane), self._missed.get(lane, 0)
+            if missed:
+                note = "; ".join(filter(None, (note, f"{missed} worker thread{'s' if missed > 1 else ''} ended "
+                                                      f"before {'they' if missed > 1 else 'it'} could be watched")))
+            if not threads:
+                return LaneStates(note=note or "no worker thread of this lane could be watched")
+            total: dict[str, float] = {}
+            named: collections.Counter[str] = collections.Counter()
+            workers = []
+            for thread in threads:
+                seconds = thread.whole()
+                add(total, seconds)
+                blocked = thread.gil_samples + thread.other_samples
+                for name, count in thread.named.items():
+                    named[name] += seconds["waiting_io"] * count / blocked
+                workers.append({"pid": thread.pid, "tid": thread.tid, "workers": thread.workers,
+                                **shares(thread.recent() if recent and not thread.ended else seconds)})
+        all_s = sum(total.values())
+        waiting_on = {name: round(s / all_s, 3) for name, s in named.most_common() if all_s and s / all_s >= 0.001}
+        return LaneStates(states=shares(total), workers=workers, waiting_on=waiting_on, note=note)
+
+    def end(self, lane: str) -> LaneStates:
+        """The lane has ended: its threads' states over the whole run; they are watched no more."""
+        with self._lock:
+            for thread in self._lanes.get(lane, {}).values():
+                if not thread.ended:
+                    self._final_mark(thread)
+                    thread.close()
+        states = self.read(lane)
+        with self._lock:
+            self._lanes.pop(lane, None)
+            self._gil.pop(lane, None)
+            self._notes.pop(lane, None)
+            self._missed.pop(lane, None)
+        return states
+
+    # -- the sampling thread -------------------------------------------------------------------
+    def _final_mark(self, thread: WatchedThread) -> None:
+        try:
+            thread.mark()
+        except OSError:
+            pass
+
+    def _loop(self) -> None:
+        turn = 0
+        while not self._stop.wait(self.interval):
+            with self._lock:
+                threads = [thread for lane in self._lanes.values() for thread in lane.values() if not thread.ended]
+                if len(threads) > PER_TICK:  # many threads: a fair share of them each tick, in turn
+                    turn = (turn + PER_TICK) % len(threads)
+                    threads = (threads[turn:] + threads[:turn])[:PER_TICK]
+                for thread in threads:
+                    try:
+                        thread.sample()
+                    except (OSError, IndexError, ValueError):  # the thread has ended: its last mark stands
+                        thread.close()
