@@ -54,6 +54,10 @@ DAMAGE = {
                                "a timeline mark outside the race"),
     "settle with an unknown field": (damaged(lambda d: first_event(d, "settle")[2]["fields"].update(colour="red")),
                                      "unknown field 'colour'"),
+    "thread states out of range": (damaged(lambda d: first_event(d, "settle")[2]["fields"].update(
+        states={"running": 3, "waiting_gil": 0, "waiting_io": 0, "waiting_cpu": 0})), "thread states"),
+    "a worker's states missing": (damaged(lambda d: first_event(d, "settle")[2]["fields"].update(
+        worker_states=[{"pid": 1}])), "are not shares of running"),
     "lane runner unknown": (damaged(lambda d: d["lanes"][0].update(runner="teleport")),
                             "uses a runner this tuiconc does not have"),
     "size negative": (damaged(lambda d: d["config"].update(size=-1)), "size must be at least 1"),

@@ -107,3 +107,9 @@ def test_cores(snap_compare, size, count):
     app = TuiconcApp(RaceConfig(), sampler=FixedSampler(many_cores(count)),
                      machine={**MACHINE, "usable_cpus": count, "logical_cpus": count})
     assert snap_compare(app, terminal_size=size)
+
+
+def test_gil_waits(snap_compare):
+    """Four threads waiting for the GIL beside four processes that don't: each worker's states after its bar,
+    the colours' legend on the race pane's border, the GIL wait column."""
+    assert snap_compare(replay_app("gil-race.json"), terminal_size=(120, 40), run_before=until_replayed)

@@ -35,6 +35,7 @@ COLUMNS = (
     Column("cores", "cores", "cores", compact=True),
     Column("speedup", "speedup", "speedup", compact=True),
     Column("efficiency", "effic.", "efficiency"),
+    Column("gil_wait", "GIL wait", "gil_wait"),  # the workers' time waiting for the GIL, sampled from outside
     Column("memory", "memory", "peak_rss_mb"),
     Column("workers", "K", "workers"),
     Column("others", "others", "others_cores"),  # other programs' CPU while the lane worked, in cores
@@ -42,7 +43,7 @@ COLUMNS = (
     Column("waited", "waited", "runqueue_wait_s"),  # runnable, waiting for a CPU
 )
 # What a narrow table leaves out first, so the figures that remain stay whole.
-OPTIONAL_KEYS = ("front_end", "waited", "others", "workers", "memory", "cpu", "startup", "efficiency")
+OPTIONAL_KEYS = ("front_end", "waited", "others", "workers", "memory", "cpu", "gil_wait", "startup", "efficiency")
 COMPACT_COLUMNS = tuple(column for column in COLUMNS if column.compact)
 FIGURE_FIELDS = tuple(column.field for column in COLUMNS if column.field and not column.repeated)  # the CSV's
 BY_KEY = {column.key: column for column in COLUMNS}
@@ -72,6 +73,7 @@ def lane_cells(lane: LaneState) -> dict[str, str]:
         "cores": units.ratio(lane.cores, ""),
         "speedup": units.ratio(lane.speedup),
         "efficiency": units.percent(lane.efficiency),
+        "gil_wait": "no GIL" if lane.gil_enabled is False else units.percent(lane.gil_wait),
         "memory": units.megabytes(lane.peak_rss_mb),
         "workers": units.count(lane.workers),
         "others": units.ratio(lane.others_cores, ""),

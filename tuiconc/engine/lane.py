@@ -85,6 +85,11 @@ class LaneState:
         return self.label or self.runner
 
     @property
+    def gil_wait(self) -> float | None:
+        """The share of its workers' time spent waiting for the GIL, where it was measured."""
+        return self.states["waiting_gil"] if self.states else None
+
+    @property
     def fraction(self) -> float:
         return min(1.0, self.done / self.total) if self.total else 0.0
 

@@ -241,13 +241,14 @@ class RaceHandle:
 
 
 class Race(RaceHandle):
-    def __init__(self, config: RaceConfig, sampler: Sampler | None = None, python: str | None = None):
+    def __init__(self, config: RaceConfig, sampler: Sampler | None = None, python: str | None = None,
+                 watch_threads: bool = True):
         self.config = validate(config)
         self.workload = get_workload(config.workload)
         self.python = python
         self._own_sampler = sampler is None
         self.sampler = sampler or Sampler()
-        self.thread_states = ThreadStates()
+        self.thread_states = ThreadStates() if watch_threads else None  # off only to measure what it costs
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self._done = threading.Event()
@@ -277,7 +278,8 @@ class Race(RaceHandle):
         self.timeline = Timeline(self._started_at, tunables.TIMELINE_BUCKET_S)
         self.recorder = Recorder(time.monotonic, self._started_at)
         self.sampler.start()
-        self.thread_states.start()
+        if self.thread_states is not None:
+            self.thread_states.start()
         self._thread = threading.Thread(target=self._orchestrate, name="tuiconc-race", daemon=True)
         self._samples = threading.Thread(target=self._record_samples, name="tuiconc-race-samples", daemon=True)
         self._thread.start()
@@ -368,7 +370,8 @@ class Race(RaceHandle):
                 shutil.rmtree(self._digests, ignore_errors=True)
             if self._own_sampler:
                 self.sampler.stop()
-            self.thread_states.stop()
+            if self.thread_states is not None:
+                self.thread_states.stop()
             self._ended_at = time.monotonic()
             self._done.set()
 

@@ -15,6 +15,7 @@ from tuiconc.engine.config import (check_lab, check_latency, check_mode, check_p
 from tuiconc.engine.lane import LaneState, LaneStatus
 from tuiconc.engine.race import RaceStatus
 from tuiconc.engine.recording import Recording
+from tuiconc.engine.thread_states import STATES
 from tuiconc.engine.schema import fields_problem, is_number, matches
 from tuiconc.machine import machine_facts
 from tuiconc.runners import RUNNERS
@@ -153,7 +154,7 @@ def _event_problem(at, kind, payload, limits: _Limits) -> str | None:
     if kind == "spawn" and not limits.near(payload["at"]):
         return "its spawn time is outside the race"
     if kind == "settle":
-        problem = fields_problem(payload["fields"], LaneState, STATUSES)
+        problem = fields_problem(payload["fields"], LaneState, STATUSES) or _states_problem(payload["fields"])
         return f"its settle {problem}" if problem else None
     if kind == "cores" and (any(not 0 <= value <= 100 for value in payload["cores"])
                             or any(len(pair) != 2 for pair in payload["lanes"].values())):
@@ -161,6 +162,15 @@ def _event_problem(at, kind, payload, limits: _Limits) -> str | None:
     if kind == "message":
         problem = _message_problem(payload["message"], limits)
         return f"its message {problem}" if problem else None
+    return None
+
+
+def _states_problem(fields: dict) -> str | None:
+    """Thread states are shares from 0 to 1 of each state, for the lane and for each of its threads."""
+    rows = ([fields["states"]] if fields.get("states") is not None else []) + list(fields.get("worker_states", []))
+    for row in rows:
+        if any(not is_number(row.get(state)) or not 0 <= row[state] <= 1 for state in STATES):
+            return f"thread states {row!r:.60} are not shares of {', '.join(STATES)}"
     return None
 
 

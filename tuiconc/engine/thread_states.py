@@ -238,7 +238,8 @@ class ThreadStates:
                 note = "; ".join(filter(None, (note, f"{missed} worker thread{'s' if missed > 1 else ''} ended "
                                                       f"before {'they' if missed > 1 else 'it'} could be watched")))
             if not threads:
-                return LaneStates(note=note or "no worker thread of this lane could be watched")
+                return LaneStates(note=note or "no worker thread reported itself to be watched (a cluster runs its "
+                                                "tasks in processes of its own)")
             total: dict[str, float] = {}
             named: collections.Counter[str] = collections.Counter()
             workers = []

@@ -97,6 +97,7 @@ def verdict(lanes: list[LaneState]) -> str | None:
     if kind in ("cpu", "cpu-nogil") and threads:
         without = " without a GIL" if threads[0].gil_enabled is False else ""
         evidence += f", {threads[0].name} {threads[0].cores:.2f} with {threads[0].workers} threads{without}"
+        evidence += gil_waits(threads[0])
     label = _label(kind)
     if _inside_noise(winner):
         turns = ("; under the GIL these lanes all run one thread of Python at a time" if kind == "cpu" else "")
@@ -108,6 +109,18 @@ def verdict(lanes: list[LaneState]) -> str | None:
                 f"{_versions(ranked)}")
     return (f"{label} ({evidence}): {winner.name} won at {winner.speedup or 0:.2f}× because {_why(winner, kind)}."
             f"{_distribution_cost(ranked, winner)}{_versions(ranked)}")
+
+
+def gil_waits(lane: LaneState) -> str:
+    """What its threads were measured doing, where a GIL held them: ", each waiting for the GIL 72 % of its time"."""
+    if lane.gil_enabled is False or not lane.worker_states or lane.gil_wait is None:
+        return ""
+    waits = [worker["waiting_gil"] for worker in lane.worker_states]
+    if len(waits) == 1:
+        return f", its thread waiting for the GIL {waits[0]:.0%} of its time"
+    if max(waits) - min(waits) <= 0.1:
+        return f", each waiting for the GIL {lane.gil_wait:.0%} of its time"
+    return f", its threads waiting for the GIL {min(waits):.0%}–{max(waits):.0%} of their time"
 
 
 def _versions(ranked: list[LaneState]) -> str:

@@ -124,11 +124,20 @@ def cluster_notes(state: RaceState) -> list[str]:
     return notes + [f"{lane.name}: {lane.extra['note']}" for lane in state.lanes if lane.extra.get("note")]
 
 
+def states_notes(state: RaceState) -> list[str]:
+    """Why a lane that finished has no GIL wait (or what its figure can't show), once for each reason."""
+    lanes_by_note: dict[str, list[str]] = {}
+    for lane in state.lanes:
+        if lane.status == "finished" and lane.states_note and lane.gil_enabled is not False:
+            lanes_by_note.setdefault(lane.states_note, []).append(lane.name)
+    return [f"GIL wait, {', '.join(names)}: {note}" for note, names in lanes_by_note.items()]
+
+
 def lane_errors(state: RaceState) -> list[Text]:
     lines = [Text(f"{lane.name}: {lane.error}", style="red") for lane in state.lanes if lane.error]
     lines += [Text(f"{lane.name}: event loop lag up to {lane.extra['loop_lag_max_ms']:,.0f} ms", style="dim")
               for lane in state.lanes if lane.extra.get("loop_lag_max_ms") is not None]
-    lines += [Text(note, style="dim") for note in cluster_notes(state)]
+    lines += [Text(note, style="dim") for note in cluster_notes(state) + states_notes(state)]
     if state.error:
         lines.insert(0, Text(f"race: {state.error}", style="red"))
     note = unstable_note(state)

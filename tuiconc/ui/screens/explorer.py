@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
@@ -218,11 +219,20 @@ class ExplorerScreen(Screen):
 
     def show_off_lanes(self, compact: bool) -> None:
         """A narrow race pane shows only the lanes that race; its border says how to add the others."""
-        note = off_lanes_note(self.session.lane_names(), self.session.shown_enabled()) if compact else ""
-        race = self.query_one("#race")
-        if str(race.border_subtitle or "") != note:  # setting it repaints the whole pane, even unchanged
-            race.border_subtitle = note
         self.query_one(RacePane).show_only_enabled(compact)
+        self.show_race_subtitle()
+
+    def show_race_subtitle(self) -> None:
+        """The race pane's border: on a narrow screen the lanes left out, else what the workers' states' colours
+        mean while a lane shows them."""
+        pane = self.query_one(RacePane)
+        if pane.hide_off:
+            note = Text(off_lanes_note(self.session.lane_names(), self.session.shown_enabled()))
+        else:
+            note = pane.states_legend() if pane.has_states else Text()
+        race = self.query_one("#race")
+        if str(race.border_subtitle or "") != note.plain:  # setting it repaints the whole pane, even unchanged
+            race.border_subtitle = note
 
     # -- the one timer -----------------------------------------------------------------------
     def tick(self) -> None:
@@ -249,6 +259,7 @@ class ExplorerScreen(Screen):
         if state is None:
             return
         self.query_one(RacePane).show(state, {lane.name for lane in state.lanes})
+        self.show_race_subtitle()
         if racing and session.race is None:  # it ended on this tick
             if state.status == "failed":
                 self.notify(state.error or "the race failed", severity="error")

@@ -18,9 +18,9 @@ from textual.strip import Strip
 from tuiconc.engine.lane import LaneState
 from tuiconc.engine.race import RaceState
 from tuiconc.render.cores_grid import LaneMark
-from tuiconc.render.race_table import advice_text, cluster_notes
+from tuiconc.render.race_table import advice_text, cluster_notes, states_notes
 from tuiconc.render.lane_colours import lane_colour
-from tuiconc.render.lane_line import LaneLine, LineStyles
+from tuiconc.render.lane_line import STATE_BLOCK, STATE_LABELS, LaneLine, LineStyles
 from tuiconc.ui.widgets.text import StyleOncePerPass
 
 
@@ -70,7 +70,7 @@ class RacePane(StyleOncePerPass, ScrollView):
                 self.lines[i] = line
                 if i in shown:
                     self.refresh_lines(shown.index(i))
-        notes = "\n".join(cluster_notes(state)) if state else ""  # a dask lane's dashboard, live and after
+        notes = "\n".join(cluster_notes(state) + states_notes(state)) if state else ""  # a dask dashboard, …
         verdict = state.verdict or "" if state else ""
         advice = state.recommendation if state else None
         advice = (advice.headline if self.hide_off else advice.text) if advice else ""  # narrow: no room for why
@@ -143,6 +143,22 @@ class RacePane(StyleOncePerPass, ScrollView):
             self._verdict_strips = key, strips
         return self._verdict_strips[1]
 
+    @property
+    def has_states(self) -> bool:
+        """Whether a shown line has its workers' states after its bar."""
+        return any(self.lines[i].states for i in self.shown())
+
+    def states_legend(self) -> Text:
+        """What the colours of the workers' states mean, in those colours."""
+        legend = Text()
+        for label, colour in zip(STATE_LABELS, self._styles().states):
+            legend.append(" " if legend else "")
+            legend.append(STATE_BLOCK, style=colour)
+            legend.append(f" {label}")
+        return legend
+
     def _styles(self) -> LineStyles:
         theme = self.app.current_theme
-        return LineStyles(first=theme.success or "green", failed=theme.error or "red")
+        return LineStyles(first=theme.success or "green", failed=theme.error or "red",
+                          states=(theme.success or "green", theme.error or "red", theme.primary or "blue",
+                                  theme.warning or "yellow"))
