@@ -112,3 +112,30 @@ def test_the_json_carries_the_states(tuiconc_cmd, cli_env, tmp_path):
     lane = json.loads(done.stdout)["lanes"][0]
     assert set(lane["states"]) == set(STATES) and len(lane["worker_states"]) == 2
     assert lane["states"]["waiting_gil"] > 0.2, lane["states"]  # two threads under one GIL: each waits about half
+
+
+@pytest.mark.parametrize("python", GIL, ids=_ids(GIL))
+def test_the_gils_offsets_are_kept_and_found_again_at_once(python, tmp_path):
+    """Learned once by contention, kept in the cache folder; the next process finds the same GIL in its maps."""
+    ask = ("import json, time; from tuiconc.arena.gil_address import gil_futexes, _anchor, _file_mappings; "
+           "started = time.perf_counter(); found = gil_futexes(); took = time.perf_counter() - started; "
+           "print(json.dumps([[_anchor(_file_mappings(), a) for a in found], took]))")
+    env = {"PYTHONPATH": PACKAGE_ROOT, "XDG_CACHE_HOME": str(tmp_path)}
+    first, second = (json.loads(subprocess.run([python.path, "-c", ask], capture_output=True, text=True,
+                                               timeout=60, env=env, check=True).stdout) for _ in range(2))
+    assert first[0] and first[0] == second[0]  # the same file and offsets, wherever ASLR loaded it
+    assert list((tmp_path / "tuiconc" / "gil-offsets").glob("*.json"))
+
+
+def test_the_timeline_is_coloured_by_what_each_thread_waited_for(tmp_path):
+    config = RaceConfig(workload="primes", size=300_000, workers=4, runners=("threading",))
+    race = Race(config)
+    race.run()
+    lane = race.timeline.lanes()[0]
+    waited = {code: sum(stop - first for first, stop, state in track.state_runs() if state == code)
+              for track in lane.workers.values() for code in (1, 2, 3)}
+    assert waited[2] > waited[1] + waited[3], waited  # four threads under one GIL: mostly waiting for it
+    trace = tmp_path / "trace.json"
+    race.write_trace(str(trace))
+    names = {event["name"] for event in json.loads(trace.read_text())["traceEvents"] if event["ph"] == "X"}
+    assert {"executing", "waiting for the GIL"} <= names

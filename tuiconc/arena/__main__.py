@@ -22,7 +22,7 @@ import traceback  # noqa: E402
 from tuiconc import tunables  # noqa: E402
 
 from tuiconc.arena import protocol
-from tuiconc.arena.gil_address import learn_gil_futexes
+from tuiconc.arena.gil_address import gil_futexes
 from tuiconc.arena.limits import cap_memory, raise_open_file_limit
 from tuiconc.arena.lifeline import hold_lifeline
 from tuiconc.machine import interpreter_facts, peak_rss_bytes
@@ -123,13 +123,13 @@ def run_lane(config: dict) -> int:
     if note:
         job.extra["note"] = note
     probe_started = time.monotonic()
-    gil_futexes = learn_gil_futexes()
+    gil_at = gil_futexes()
     gil_probe_s = time.monotonic() - probe_started
     with runner.session(job):  # a cluster runner's cluster, started or reached: part of start-up
         send(protocol.Started(pid=os.getpid(), runner=runner.name, workers=job.workers,
                               start_method=job.start_method, total=total, origin=job.board.origin,
                               bucket_s=tunables.TIMELINE_BUCKET_S, switch_interval_s=sys.getswitchinterval(),
-                              extra=dict(job.extra), gil_futexes=gil_futexes, gil_probe_s=gil_probe_s,
+                              extra=dict(job.extra), gil_futexes=gil_at, gil_probe_s=gil_probe_s,
                               **interpreter_facts()))
 
         workload.prepare(asynchronous=runner.asynchronous)

@@ -49,7 +49,8 @@ class Activity:
 
 @dataclass
 class Threads:
-    """The threads the workers run on so far: [process id, native thread id, workers on it] each."""
+    """The threads the workers run on so far: [process id, native thread id, first worker, workers] for each
+    run of consecutive workers on one thread (asyncio's tasks share one; a thread or process has one each)."""
 
     threads: list[list[int]] = field(default_factory=list)
 

@@ -17,13 +17,13 @@ from hashlib import blake2b
 from pathlib import Path
 
 import tuiconc
-from tuiconc.engine.user_folders import cache_folder
+from tuiconc.user_folders import cache_folder
 
 PACKAGE = Path(tuiconc.__file__).resolve().parent
 # What a lane imports: its entry point, the execution models, the work, and the facts and numbers
 # they read. engine/, ui/, cli/, render/ and teach/ stay behind: they need Rich, Textual and psutil.
 CHILD_PACKAGES = ("arena", "runners", "workloads")
-CHILD_MODULES = ("__init__.py", "machine.py", "tunables.py", "units.py")
+CHILD_MODULES = ("__init__.py", "machine.py", "tunables.py", "units.py", "user_folders.py")
 
 
 def child_files() -> list[Path]:

@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 
 from tuiconc.engine.interpreter_probe import MIN_VERSION, InterpreterError, probe
-from tuiconc.engine.user_folders import cache_folder
+from tuiconc.user_folders import cache_folder
 
 PROBES_AT_ONCE = 4
 

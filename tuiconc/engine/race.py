@@ -248,7 +248,9 @@ class Race(RaceHandle):
         self.python = python
         self._own_sampler = sampler is None
         self.sampler = sampler or Sampler()
-        self.thread_states = ThreadStates() if watch_threads else None  # off only to measure what it costs
+        # Off only to measure what it costs. Its samples colour the timeline (a new one each start: read it then).
+        self.thread_states = ThreadStates(on_samples=lambda *samples: self.timeline.add_samples(*samples)) \
+            if watch_threads else None
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self._done = threading.Event()

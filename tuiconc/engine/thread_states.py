@@ -19,16 +19,21 @@ from __future__ import annotations
 
 import collections
 import os
+from array import array
 import platform
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from tuiconc.arena.gil_address import FUTEX, parse_syscall
 
 STATES = ("running", "waiting_gil", "waiting_io", "waiting_cpu")
 HZ = 200
+# Each sample, for the timeline: on a CPU or runnable, waiting for the GIL, waiting on anything else.
+RUNNABLE, GIL, OTHER = 0, 1, 2
+FLUSH_EVERY = 20  # ticks between handing the samples to the timeline: 10 times a second
 PER_TICK = 16  # threads sampled per tick at most: the sampler's cost stays bounded however many there are
 MARK_EVERY_S = 0.05  # a thread's recent readings, kept for its last second, this far apart
 RECENT_S = 1.0  # what a worker is doing "now": its last second
@@ -110,8 +115,8 @@ def add(into: dict[str, float], seconds: dict[str, float]) -> None:
 
 
 class WatchedThread:
-    def __init__(self, pid: int, tid: int, workers: int, gil: tuple[int, ...]):
-        self.pid, self.tid, self.workers, self.gil = pid, tid, workers, gil
+    def __init__(self, pid: int, tid: int, slots: list[int], gil: tuple[int, ...]):
+        self.pid, self.tid, self.slots, self.gil = pid, tid, slots, gil
         folder = f"/proc/{pid}/task/{tid}"
         self.syscall = os.open(f"{folder}/syscall", os.O_RDONLY | os.O_CLOEXEC)
         try:
@@ -121,6 +126,7 @@ class WatchedThread:
             raise
         self.gil_samples = self.other_samples = 0
         self.named: collections.Counter[str] = collections.Counter()
+        self.times, self.codes = array("d"), array("b")  # samples not yet handed to the timeline
         self.marks: collections.deque[Mark] = collections.deque()
         self.first: Mark | None = None
         self.last: Mark
@@ -137,6 +143,8 @@ class WatchedThread:
             self.other_samples += 1
             self.named[kind] += 1
         self.mark()
+        self.times.append(self.last.at)
+        self.codes.append(RUNNABLE if kind is None else GIL if kind == "gil" else OTHER)
 
     def mark(self) -> None:
         fields = os.pread(self.schedstat, 128, 0).split()
@@ -174,8 +182,9 @@ class LaneStates:
 class ThreadStates:
     """Samples the watched lanes' worker threads, HZ times a second, on a thread of its own."""
 
-    def __init__(self, hz: float = HZ):
+    def __init__(self, hz: float = HZ, on_samples: Callable[[str, list[int], array, array], None] | None = None):
         self.interval = 1 / hz
+        self.on_samples = on_samples  # (lane, its worker slots, sample times, RUNNABLE/GIL/OTHER): the timeline
         self._lanes: dict[str, dict[tuple[int, int], WatchedThread]] = {}
         self._gil: dict[str, tuple[int, tuple[int, ...]]] = {}  # lane → (its arena's pid, its GIL's futexes)
         self._notes: dict[str, str] = {}
@@ -206,20 +215,21 @@ class ThreadStates:
             self._lanes.setdefault(lane, {})
             if not gil_enabled:
                 self._notes[lane] = "no GIL in this interpreter: its threads run or wait, never for a GIL"
-            elif not gil_futexes:
-                self._notes[lane] = "the GIL's address could not be learned here: waits for it count as lock waits"
 
     def watch(self, lane: str, threads: list[list[int]]) -> None:
-        """The lane's workers run on these threads ([pid, native thread id, workers on it]) so far."""
+        """The lane's workers run on these threads so far: [pid, native thread id, first worker, workers] each."""
+        slots: dict[tuple[int, int], list[int]] = {}
+        for pid, tid, first, count in threads:
+            slots.setdefault((pid, tid), []).extend(range(first, first + count))
         with self._lock:
             arena, gil = self._gil.get(lane, (0, ()))
             watched = self._lanes.setdefault(lane, {})
-            for pid, tid, workers in threads:
+            for (pid, tid), its_slots in slots.items():
                 if (pid, tid) in watched:
-                    watched[(pid, tid)].workers = workers
+                    watched[(pid, tid)].slots = its_slots
                     continue
                 try:
-                    watched[(pid, tid)] = WatchedThread(pid, tid, workers, gil if pid == arena else ())
+                    watched[(pid, tid)] = WatchedThread(pid, tid, its_slots, gil if pid == arena else ())
                 except PermissionError:
                     self._notes[lane] = ("not allowed to read the lane's threads' system calls (ptrace is "
                                          "restricted here: /proc/sys/kernel/yama/ptrace_scope)")
@@ -234,6 +244,9 @@ class ThreadStates:
         with self._lock:
             threads = list(self._lanes.get(lane, {}).values())
             note, missed = self._notes.get(lane), self._missed.get(lane, 0)
+            arena, gil = self._gil.get(lane, (0, ()))
+            if note is None and not gil and any(thread.pid == arena for thread in threads):
+                note = "the GIL's address could not be learned here: waits for it count as lock waits"
             if missed:
                 note = "; ".join(filter(None, (note, f"{missed} worker thread{'s' if missed > 1 else ''} ended "
                                                       f"before {'they' if missed > 1 else 'it'} could be watched")))
@@ -249,7 +262,7 @@ class ThreadStates:
                 blocked = thread.gil_samples + thread.other_samples
                 for name, count in thread.named.items():
                     named[name] += seconds["waiting_io"] * count / blocked
-                workers.append({"pid": thread.pid, "tid": thread.tid, "workers": thread.workers,
+                workers.append({"pid": thread.pid, "tid": thread.tid, "workers": len(thread.slots),
                                 **shares(thread.recent() if recent and not thread.ended else seconds)})
         all_s = sum(total.values())
         waiting_on = {name: round(s / all_s, 3) for name, s in named.most_common() if all_s and s / all_s >= 0.001}
@@ -262,6 +275,7 @@ class ThreadStates:
                 if not thread.ended:
                     self._final_mark(thread)
                     thread.close()
+            self._flush(lane)
         states = self.read(lane)
         with self._lock:
             self._lanes.pop(lane, None)
@@ -277,10 +291,21 @@ class ThreadStates:
         except OSError:
             pass
 
+    def _flush(self, lane: str) -> None:
+        """Hand the lane's samples so far to the timeline (under the lock)."""
+        for thread in self._lanes.get(lane, {}).values():
+            if thread.times and self.on_samples is not None:
+                self.on_samples(lane, thread.slots, thread.times, thread.codes)
+            thread.times, thread.codes = array("d"), array("b")
+
     def _loop(self) -> None:
-        turn = 0
+        turn = tick = 0
         while not self._stop.wait(self.interval):
+            tick += 1
             with self._lock:
+                if tick % FLUSH_EVERY == 0:
+                    for lane in self._lanes:
+                        self._flush(lane)
                 threads = [thread for lane in self._lanes.values() for thread in lane.values() if not thread.ended]
                 if len(threads) > PER_TICK:  # many threads: a fair share of them each tick, in turn
                     turn = (turn + PER_TICK) % len(threads)

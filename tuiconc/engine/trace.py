@@ -1,7 +1,8 @@
 """The worker timeline as a Chrome trace (Trace Event Format), for Perfetto and chrome://tracing.
 
 One process per lane, one thread per worker, one complete ("X") event per run of
-consecutive milliseconds in which the worker executed.
+consecutive milliseconds in which the worker executed, and one per run in which its thread
+was sampled waiting (for the GIL, on I/O or a lock, for a CPU) instead.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import json
 
 from tuiconc.engine.outputs import write_atomically
 from tuiconc.engine.timeline import Timeline
+
+WAITS = {1: "waiting for a CPU", 2: "waiting for the GIL", 3: "waiting on I/O or a lock"}  # WorkerTrack.states
 
 
 def trace_events(timeline: Timeline, worker_noun: dict[str, str] | None = None) -> dict:
@@ -28,6 +31,9 @@ def trace_events(timeline: Timeline, worker_noun: dict[str, str] | None = None) 
                     "ts": round(first * micros), "dur": round((stop - first) * micros),
                     "args": {"units": sum(track.units[first:stop])},
                 })
+            for first, stop, state in track.state_runs():
+                events.append({"ph": "X", "name": WAITS[state], "cat": "state", "pid": pid, "tid": slot,
+                               "ts": round(first * micros), "dur": round((stop - first) * micros)})
     return {"traceEvents": events, "displayTimeUnit": "ms"}
 
 

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass, field
 
 from tuiconc.engine.config import canonical_workload
-from tuiconc.engine.user_folders import config_folder
+from tuiconc.user_folders import config_folder
 from tuiconc.workloads import UserWorkload, get_workload
 from tuiconc.workloads.user_spec import (COMPUTE_SUFFIX, WAIT_SUFFIX, SpecError, UserCode, UserSpec, check_spec,
                                          module_file, read_functions)
@@ -20,7 +20,7 @@ MAX_FOLDER_FILES = 200  # a folder with more Python files than this is not a fol
 
 
 def default_folder() -> str:
-    """~/.config/tuiconc/workloads, or under $XDG_CONFIG_HOME (engine.user_folders)."""
+    """~/.config/tuiconc/workloads, or under $XDG_CONFIG_HOME (user_folders)."""
     return config_folder("workloads")
 
 

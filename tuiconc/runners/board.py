@@ -121,14 +121,18 @@ class Board:
         return list(self.counts)
 
     def threads(self) -> list[list[int]]:
-        """[process id, native thread id, workers on it] for each thread a worker runs on so far."""
+        """[process id, native thread id, first worker, workers] for each run of workers on one thread so far."""
         ids = list(self.worker_threads)
-        found: dict[tuple[int, int], int] = {}
-        for index in range(0, len(ids), 2):
-            if ids[index]:
-                key = (ids[index], ids[index + 1])
-                found[key] = found.get(key, 0) + 1
-        return [[pid, tid, count] for (pid, tid), count in found.items()]
+        runs: list[list[int]] = []
+        for slot in range(len(ids) // 2):
+            pid, tid = ids[2 * slot], ids[2 * slot + 1]
+            if not pid:
+                continue
+            if runs and runs[-1][:2] == [pid, tid] and runs[-1][2] + runs[-1][3] == slot:
+                runs[-1][3] += 1
+            else:
+                runs.append([pid, tid, slot, 1])
+        return runs
 
     def current_bucket(self) -> int:
         return int((time.monotonic() - self.origin) / TIMELINE_BUCKET_S)

@@ -1,12 +1,14 @@
 """The worker timeline: one row per worker per lane, on the race's time axis.
 
 Each cell is how much of its slice of time the worker spent executing (measured in the
-workers, 1 ms buckets). Zoom from the whole race down to 50 ms to see threads take turns
-under the GIL while processes run at once.
+workers, 1 ms buckets), on the colour of what its thread mostly waited for in the rest
+(sampled from outside, engine/thread_states.py): the GIL, I/O or a lock, a CPU. Zoom from the
+whole race down to 50 ms to see threads take turns under the GIL while processes run at once.
 """
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
@@ -15,6 +17,10 @@ from tuiconc.engine.timeline import Timeline
 SHADES = " ░▒▓█"
 ZOOMS = (None, 1.0, 0.2, 0.05)  # seconds shown; None = the whole race
 LABEL_WIDTH = 28
+# Behind a cell, what the worker's thread waited for (WorkerTrack.dominant_state: 1 + RUNNABLE, GIL, OTHER): dark
+# enough that the executing shade stays readable on it.
+WAIT_BACKGROUNDS = {1: "#5f4a00", 2: "#6b1f2a", 3: "#1f3f6b"}
+WAIT_LEGEND = ((2, "the GIL"), (3, "I/O or a lock"), (1, "a CPU"))
 
 
 def shade(fraction: float) -> str:
@@ -81,13 +87,17 @@ class TimelineView(Static):
             if per_lane:
                 start, end = window(*activity_extent(lane, timeline.bucket_s), span, live)
                 text.append(self._axis(start, end, columns), style="dim")
-            rows = timeline.window(lane.runner, start, end, columns)
+            rows = timeline.window_states(lane.runner, start, end, columns)
             noun = nouns.get(lane.runner, "worker")
             for slot, cells in zip(sorted(lane.workers), rows):
                 label = f"{lane.runner[:15]} {noun[:8]} {slot}" if slot == min(lane.workers) else f"{noun[:8]} {slot}"
                 text.append(f"{label[:LABEL_WIDTH - 1]:>{LABEL_WIDTH - 1}} ", style="bold" if slot == min(lane.workers) else "")
-                text.append("".join(shade(f) for f in cells), style=accent)
+                for executing, waited in cells:
+                    text.append(shade(executing), style=Style(color=accent, bgcolor=WAIT_BACKGROUNDS.get(waited)))
                 text.append("\n")
         text.append(f"showing {'the whole race' if span is None else f'{span * 1000:.0f} ms'} · z zooms · "
-                    f"█ executing ░ now and then, blank: waiting (for the GIL, a core, or I/O)", style="dim")
+                    f"█ executing ░ now and then · waiting for: ", style="dim")
+        for code, label in WAIT_LEGEND:
+            text.append("  ", style=Style(bgcolor=WAIT_BACKGROUNDS[code]))
+            text.append(f" {label} ", style="dim")
         return text
