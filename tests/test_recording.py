@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 import subprocess
 import time
 
@@ -127,3 +128,11 @@ def test_cli_record_replay_and_compare(tuiconc_cmd, cli_env, tmp_path):
     assert mixed_up.returncode == 2 and mixed_up.stdout == ""  # once, every cell came out "—"
     assert mixed_up.stderr.strip().endswith("is a recording, not results: replay it (tuiconc replay FILE --json) "
                                             "and compare what it prints")
+
+
+def test_a_replay_colours_the_timeline_with_the_recorded_thread_samples():
+    from tuiconc.engine.replay import ReplayRace, load_replay
+    race = ReplayRace(load_replay(os.path.join(os.path.dirname(__file__), "data", "gil-race.json")), speed=4)
+    race.run()
+    threading = next(lane for lane in race.timeline.lanes() if lane.runner == "threading")
+    assert any(state == 2 for track in threading.workers.values() for _, _, state in track.state_runs())

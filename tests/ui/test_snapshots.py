@@ -113,3 +113,15 @@ def test_gil_waits(snap_compare):
     """Four threads waiting for the GIL beside four processes that don't: each worker's states after its bar,
     the colours' legend on the race pane's border, the GIL wait column."""
     assert snap_compare(replay_app("gil-race.json"), terminal_size=(120, 40), run_before=until_replayed)
+
+
+def test_gil_waits_on_the_timeline(snap_compare):
+    """The same race's timeline at 50 ms: threads taking turns on the colour of their wait for the GIL,
+    processes waiting only for a CPU (four of them on two)."""
+    async def zoomed(pilot):
+        await until_replayed(pilot)
+        await pilot.press("t", "z", "z", "z")
+        pilot.app.clear_notifications()  # the zoom's toasts would cover the processes' rows
+        await pilot.pause(0.3)
+
+    assert snap_compare(replay_app("gil-race.json"), terminal_size=(120, 40), run_before=zoomed)

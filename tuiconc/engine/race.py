@@ -248,9 +248,8 @@ class Race(RaceHandle):
         self.python = python
         self._own_sampler = sampler is None
         self.sampler = sampler or Sampler()
-        # Off only to measure what it costs. Its samples colour the timeline (a new one each start: read it then).
-        self.thread_states = ThreadStates(on_samples=lambda *samples: self.timeline.add_samples(*samples)) \
-            if watch_threads else None
+        # Off only to measure what it costs. Its samples colour the timeline, and are recorded for replays.
+        self.thread_states = ThreadStates(on_samples=self._thread_samples) if watch_threads else None
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self._done = threading.Event()
@@ -452,6 +451,12 @@ class Race(RaceHandle):
         if self._digests:
             with self._lock:
                 same_results.check_lanes(self._state.lanes, self._digests, self._items_from_function)
+
+    def _thread_samples(self, lane: str, slots: list[int], times, codes) -> None:
+        """What a worker thread was sampled doing: onto the timeline, and into the recording."""
+        self.timeline.add_samples(lane, slots, times, codes)
+        self.recorder.record("samples", {"lane": lane, "slots": slots, "codes": list(codes),
+                                         "times": [round(at - self._started_at, 4) for at in times]})
 
     def _record_samples(self) -> None:
         """Core and lane-tree readings for the recording, at the sampler's pace."""

@@ -33,6 +33,7 @@ PAYLOAD_TYPES = {
     "settle": {"lane": "str", "fields": "dict"},
     "cores": {"cores": "list[float]", "lanes": "dict[str, list[float]]"},
     "round": {"round": "int"},
+    "samples": {"lane": "str", "slots": "list[int]", "times": "list[float]", "codes": "list[int]"},
 }
 STATUSES = {"LaneStatus": typing.get_args(LaneStatus)}
 RACE_STATUSES = typing.get_args(RaceStatus)
@@ -159,6 +160,10 @@ def _event_problem(at, kind, payload, limits: _Limits) -> str | None:
     if kind == "cores" and (any(not 0 <= value <= 100 for value in payload["cores"])
                             or any(len(pair) != 2 for pair in payload["lanes"].values())):
         return "its core readings are out of range"
+    if kind == "samples" and (len(payload["times"]) != len(payload["codes"])
+                              or any(code not in (0, 1, 2) for code in payload["codes"])
+                              or any(not 0 <= at <= limits.duration for at in payload["times"])):
+        return "its thread samples are out of range"
     if kind == "message":
         problem = _message_problem(payload["message"], limits)
         return f"its message {problem}" if problem else None

@@ -189,6 +189,9 @@ class ReplayRace(RaceHandle):
             self.sampler.feed(payload["cores"])
             with self._lock:
                 self._live = {name: tuple(value) for name, value in payload.get("lanes", {}).items()}
+        elif kind == "samples":
+            self.timeline.add_samples(payload["lane"], payload["slots"],
+                                      [self.recording_data.origin + at for at in payload["times"]], payload["codes"])
         elif payload.get("lane") in self._trackers:
             tracker = self._trackers[payload["lane"]]
             if kind == "spawn":

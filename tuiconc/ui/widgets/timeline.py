@@ -95,8 +95,12 @@ class TimelineView(Static):
                 for executing, waited in cells:
                     text.append(shade(executing), style=Style(color=accent, bgcolor=WAIT_BACKGROUNDS.get(waited)))
                 text.append("\n")
-        text.append(f"showing {'the whole race' if span is None else f'{span * 1000:.0f} ms'} · z zooms · "
-                    f"█ executing ░ now and then · waiting for: ", style="dim")
+        showing = f"showing {'the whole race' if span is None else f'{span * 1000:.0f} ms'} · z zooms · "
+        if not any(track.states for lane in lanes for track in lane.workers.values()):  # a recording from before
+            text.append(f"{showing}█ executing ░ now and then, blank: waiting (for the GIL, a core, or I/O)",
+                        style="dim")
+            return text
+        text.append(f"{showing}█ executing ░ now and then · waiting for: ", style="dim")
         for code, label in WAIT_LEGEND:
             text.append("  ", style=Style(bgcolor=WAIT_BACKGROUNDS[code]))
             text.append(f" {label} ", style="dim")
