@@ -27,6 +27,8 @@ OWN_CODE = RaceConfig(workload=os.path.join(ROOT, "examples", "sqlite_queries.py
                       runners=("sequential", "threading", "asyncio", "multiprocessing"))
 TIMELINE = RaceConfig(workload="primes", size=1_000_000, workers=4, mode="isolated",
                       runners=("threading", "multiprocessing"))
+GIL = RaceConfig(workload="primes", size=600_000, workers=4, mode="isolated",
+                 runners=("sequential", "threading", "multiprocessing"))
 
 
 async def until(pilot, predicate, timeout: float = 300) -> None:
@@ -51,8 +53,26 @@ async def shoot(app: TuiconcApp, name: str) -> None:
     print(f"screenshots/{name}.svg")
 
 
+async def gil_waits() -> None:
+    """Four threads waiting for the GIL beside four processes that don't: the lanes, the table, the timeline."""
+    app = TuiconcApp(GIL)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await finished(pilot)
+        await pilot.pause(0.5)
+        await shoot(app, "gil-waits")
+        await pilot.press("t", "z", "z", "z")
+        app.clear_notifications()
+        await pilot.pause(0.5)
+        await shoot(app, "gil-waits-timeline")
+        await pilot.press("q")
+
+
 async def main() -> None:
     os.makedirs(OUT, exist_ok=True)
+    if sys.argv[1:] == ["gil-waits"]:  # one scene alone: python scripts/screenshots.py gil-waits
+        await gil_waits()
+        return
     app = TuiconcApp(CPU)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(1.5)  # the cores pane fills its history
@@ -99,6 +119,8 @@ async def main() -> None:
         await pilot.pause(0.5)
         await shoot(app, "timeline-threads-vs-processes")
         await pilot.press("q")
+
+    await gil_waits()
 
     app = TuiconcApp(talk=load_talk())
     async with app.run_test(size=SIZE) as pilot:

@@ -38,7 +38,7 @@ SPIN_SWITCH_S = 0.0002
 def parse_syscall(text: bytes) -> tuple[int, int] | None:
     """A task's `syscall` file as (system call number, first argument); None while it runs on a CPU or is
     runnable ("running"), or is blocked outside a system call ("-1 …")."""
-    fields = text.split()
+    fields = text.split(None, 2)
     if not fields or fields[0] in (b"running", b"-1"):
         return None
     try:

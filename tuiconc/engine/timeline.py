@@ -30,11 +30,12 @@ class WorkerTrack:
 
     def add_state(self, first: int, stop: int, code: int) -> None:
         """Buckets [first, stop) were spent as `code` says (a sample holds until the next one)."""
+        first = max(0, first)
         missing = stop - len(self.states)
         if missing > 0:
             self.states.extend(array("b", [NOT_SAMPLED]) * missing)
-        for bucket in range(max(0, first), stop):
-            self.states[bucket] = code + 1
+        if stop > first:
+            self.states[first:stop] = array("b", [code + 1]) * (stop - first)
         self.sampled_to = max(self.sampled_to, stop - 1)
 
     def state_runs(self) -> list[tuple[int, int, int]]:
