@@ -33,3 +33,12 @@ def test_each_lesson_race_ends_as_the_lesson_says(key):
     state = Race(config).run()
     assert state.status == "finished", state.error
     expect_winner(state, lesson.expect, key)
+
+
+def test_the_convoy_lesson_measures_what_it_says():
+    """Its threads wait for the GIL more than on I/O: measured from outside the lane, as the text says."""
+    lesson = LESSONS["convoy"]
+    threads = Race(lesson.config).run().lane("threading")
+    assert threads.status == "finished" and threads.correct, threads
+    assert threads.states["waiting_gil"] > max(0.3, threads.states["waiting_io"]), threads.states
+    assert len(threads.worker_states) == 4

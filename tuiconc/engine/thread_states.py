@@ -266,9 +266,8 @@ class ThreadStates:
             for thread in threads:
                 seconds = thread.whole()
                 add(total, seconds)
-                blocked = thread.gil_samples + thread.other_samples
-                for name, count in thread.named.items():
-                    named[name] += seconds["waiting_io"] * count / blocked
+                for name, count in thread.named.items():  # the other waits' time, shared as they were sampled
+                    named[name] += seconds["waiting_io"] * count / thread.other_samples
                 workers.append({"pid": thread.pid, "tid": thread.tid, "workers": len(thread.slots),
                                 **shares(thread.recent() if recent and not thread.ended else seconds)})
         all_s = sum(total.values())
