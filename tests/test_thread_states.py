@@ -7,6 +7,7 @@ sleeping threads wait on I/O."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 import pytest
@@ -139,3 +140,22 @@ def test_the_timeline_is_coloured_by_what_each_thread_waited_for(tmp_path):
     race.write_trace(str(trace))
     names = {event["name"] for event in json.loads(trace.read_text())["traceEvents"] if event["ph"] == "X"}
     assert {"executing", "waiting for the GIL"} <= names
+
+
+def test_where_the_lanes_threads_cannot_be_read_the_lane_says_why_and_races_on(monkeypatch):
+    """ptrace forbidden (Yama scope 3, a container): the syscall files can't be opened. One note, no states,
+    and the race is the same race."""
+    import tuiconc.engine.thread_states as thread_states
+
+    real_open = os.open
+
+    def forbidden(path, *args, **kwargs):
+        if str(path).endswith("/syscall"):
+            raise PermissionError(1, "Operation not permitted", path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(thread_states.os, "open", forbidden)
+    state = Race(RaceConfig(workload="primes", size=100_000, workers=2, runners=("threading",))).run()
+    lane = state.lane("threading")
+    assert lane.status == "finished" and lane.correct
+    assert lane.states is None and "ptrace" in lane.states_note

@@ -57,8 +57,9 @@ def gil_futexes() -> list[int]:
     try:
         with open(kept) as file:
             found = [_address(maps, path, offset) for path, offset in json.load(file)]
-        if found and None not in found:
-            return sorted(found)
+        addresses = [address for address in found if address is not None]
+        if addresses and len(addresses) == len(found):
+            return sorted(addresses)
     except (OSError, ValueError, TypeError):
         pass
     learned = learn_gil_futexes()
@@ -90,8 +91,9 @@ def _base(maps: list[tuple[int, int, str]], path: str) -> int | None:
 def _anchor(maps: list[tuple[int, int, str]], address: int) -> tuple[str, int] | None:
     """The address as (the file mapped there, its offset from where that file is loaded)."""
     for start, end, path in maps:
-        if start <= address < end:
-            return path, address - _base(maps, path)
+        base = _base(maps, path)
+        if start <= address < end and base is not None:
+            return path, address - base
     return None
 
 

@@ -128,40 +128,35 @@ class WatchedThread:
         self.named: collections.Counter[str] = collections.Counter()
         self.times, self.codes = array("d"), array("b")  # samples not yet handed to the timeline
         self.marks: collections.deque[Mark] = collections.deque()
-        self.first: Mark | None = None
-        self.last: Mark
         self.ended = False
-        self.mark(time.monotonic())
+        self.last = self.first = self.mark(time.monotonic())
 
     def sample(self, now: float) -> None:
         """Where the thread is now, and its counters: the last reading bounds its window, so a thread that
         ends between two readings loses at most one interval. The hot path: 200 times a second a thread."""
-        text = os.pread(self.syscall, 256, 0)
-        if text.startswith(b"running"):
+        kind = wait_kind(os.pread(self.syscall, 256, 0), self.gil)
+        if kind is None:
             code = RUNNABLE
+        elif kind == "gil":
+            code = GIL
+            self.gil_samples += 1
         else:
-            kind = wait_kind(text, self.gil)
-            if kind == "gil":
-                code = GIL
-                self.gil_samples += 1
-            else:
-                code = OTHER
-                self.other_samples += 1
-                self.named[kind] += 1
+            code = OTHER
+            self.other_samples += 1
+            self.named[kind] += 1
         self.mark(now)
         self.times.append(now)
         self.codes.append(code)
 
-    def mark(self, now: float) -> None:
+    def mark(self, now: float) -> Mark:
         fields = os.pread(self.schedstat, 128, 0).split(None, 2)
         self.last = last = Mark(now, int(fields[0]), int(fields[1]), self.gil_samples, self.other_samples)
-        if self.first is None:
-            self.first = last
         marks = self.marks
         if not marks or now - marks[-1].at >= MARK_EVERY_S:
             marks.append(last)
             if len(marks) > 2 and now - marks[1].at >= RECENT_S:
                 marks.popleft()
+        return last
 
     def close(self) -> None:
         if not self.ended:
@@ -261,17 +256,18 @@ class ThreadStates:
                 return LaneStates(note=note or "no worker thread reported itself to be watched (a cluster runs its "
                                                 "tasks in processes of its own)")
             total: dict[str, float] = {}
-            named: collections.Counter[str] = collections.Counter()
+            named: dict[str, float] = {}
             workers = []
             for thread in threads:
                 seconds = thread.whole()
                 add(total, seconds)
                 for name, count in thread.named.items():  # the other waits' time, shared as they were sampled
-                    named[name] += seconds["waiting_io"] * count / thread.other_samples
+                    named[name] = named.get(name, 0.0) + seconds["waiting_io"] * count / thread.other_samples
                 workers.append({"pid": thread.pid, "tid": thread.tid, "workers": len(thread.slots),
                                 **shares(thread.recent() if recent and not thread.ended else seconds)})
         all_s = sum(total.values())
-        waiting_on = {name: round(s / all_s, 3) for name, s in named.most_common() if all_s and s / all_s >= 0.001}
+        waiting_on = {name: round(s / all_s, 3) for name, s in sorted(named.items(), key=lambda item: -item[1])
+                      if all_s and s / all_s >= 0.001}
         return LaneStates(states=shares(total), workers=workers, waiting_on=waiting_on, note=note)
 
     def end(self, lane: str) -> LaneStates:
