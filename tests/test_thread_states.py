@@ -101,7 +101,8 @@ def test_without_the_gil_threads_never_wait_for_it(python):
 
 def test_an_event_loop_waits_in_its_selector():
     lane = Race(RaceConfig(workload="sleep", size=20, latency_ms=50, runners=("asyncio",))).run().lane("asyncio")
-    assert lane.states["waiting_io"] >= 0.8 and "selector" in lane.waiting_on, (lane.states, lane.waiting_on)
+    assert lane.states["waiting_io"] >= 0.5 and max(lane.waiting_on, key=lane.waiting_on.get) == "selector", \
+        (lane.states, lane.waiting_on)
     assert len(lane.worker_states) == 1 and lane.worker_states[0]["workers"] == 4  # every task on one thread
 
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import collections
 import os
-from array import array
 import platform
 import sys
 import threading
 import time
+from array import array
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 

@@ -73,8 +73,10 @@ class Board:
 
     def bumper(self, slot: int) -> Callable[[int], None]:
         """The bump for worker `slot`, asked for on the thread that will do its work."""
-        self.worker_threads[2 * slot:2 * slot + 2] = [os.getpid(), threading.get_native_id()]
-        self.new_thread.set()  # a short-lived thread must be watched before it ends
+        thread = [os.getpid(), threading.get_native_id()]
+        if slot == 0 or list(self.worker_threads[2 * slot - 2:2 * slot]) != thread:
+            self.new_thread.set()  # a short-lived thread must be watched before it ends (asyncio's tasks share one)
+        self.worker_threads[2 * slot:2 * slot + 2] = thread
         counts = self.counts
         if slot >= len(self.bucket_ids) // TIMELINE_RING:
 
