@@ -79,13 +79,27 @@ def _describe(path: str) -> Python | None:
                   gil, dict(facts.get("unavailable", {})))
 
 
+_NAMES: dict[str, str] = {}  # path → name, of the Pythons discovered so far
+
+
 @functools.lru_cache(maxsize=1)
 def discover() -> tuple[Python, ...]:
     """Every usable Python found, this one first; the first of each name keeps the name."""
     paths = candidates()
     with concurrent.futures.ThreadPoolExecutor(PROBES_AT_ONCE) as pool:
         described = [python for python in pool.map(_describe, paths) if python is not None]
+    for python in described:
+        _NAMES.setdefault(python.path, python.name)
     return tuple(described)
+
+
+def chosen_text(pythons: tuple[tuple[str, str], ...]) -> str:
+    """The lanes' interpreters in a few words, without asking any ("" : every lane on this one)."""
+    def name(path: str) -> str:
+        return _NAMES.get(path) or os.path.basename(path)
+
+    return ", ".join(f"{name(path)} (every lane)" if lane == "*" else f"{lane} {name(path)}"
+                     for lane, path in pythons)
 
 
 def resolve(name: str) -> str:

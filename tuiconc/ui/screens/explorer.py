@@ -66,6 +66,9 @@ class ExplorerScreen(Screen):
                 tooltip="mode: isolated (one lane at a time, each alone: the figures to trust) or together (all at once)"),
         Binding("s", "start_method", "Start method", show=False,
                 tooltip="next multiprocessing start method (fork, spawn, forkserver)"),
+        Binding("i", "pythons", "Pythons", show=False,
+                tooltip="run a lane (or every lane) on another Python found on this machine: a free-threaded "
+                        "3.13t, another version"),
         Binding("n", "workload(1)", "Next workload", show=False,
                 tooltip="next workload (or pick one in the list; the pitfall labs are at its end)"),
         Binding("p", "workload(-1)", "Previous workload", show=False,
@@ -322,6 +325,16 @@ class ExplorerScreen(Screen):
         methods = start_methods()
         index = methods.index(self.config.start_method) if self.config.start_method in methods else -1
         await self.apply(self.config.with_changes(start_method=methods[(index + 1) % len(methods)]))
+
+    def action_pythons(self) -> None:
+        from tuiconc.ui.screens.pythons import PythonsScreen  # imported when first shown: start-up stays short
+
+        lanes = [name for name in self.session.lane_names() if name in self.session.shown_enabled()]
+        self.app.push_screen(PythonsScreen(lanes, self.config.pythons), self.set_pythons)
+
+    async def set_pythons(self, pythons: tuple[tuple[str, str], ...] | None) -> None:
+        if pythons is not None:
+            await self.apply(self.config.with_changes(pythons=pythons))
 
     async def action_workload(self, step: int) -> None:
         options = choices(self.own.specs)

@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, Static
 
 from tuiconc.engine.config import RaceConfig
 from tuiconc.engine.labs import LABS
+from tuiconc.engine.pythons import chosen_text
 from tuiconc.ui.widgets.text import set_text
 from tuiconc.units import whole_number
 from tuiconc.workloads import get_workload
@@ -27,7 +28,8 @@ TOOLTIPS = {
 }
 # How a message names a field typed wrong.
 NAMES = {"latency_ms": "latency", "items_per_task": "items per task", "switch_interval_ms": "switch interval"}
-CHOICES = (("mode", "mode", "m"), ("start_method", "start method", "s"))  # changed by a key, not typed
+CHOICES = (("mode", "mode", "m"), ("start_method", "start method", "s"),
+           ("pythons", "Python", "i"))  # changed by a key, not typed
 
 
 def describe(config: RaceConfig) -> str:
@@ -125,7 +127,8 @@ class SettingsPanel(Vertical):
             set_text(label, message)
             label.set_class(not message, "-hidden")
         for choice, _, _ in CHOICES:
-            label, value = self.query_one(f"#choice-{choice}", Label), str(getattr(config, choice))
+            label = self.query_one(f"#choice-{choice}", Label)
+            value = (chosen_text(config.pythons) or "this one") if choice == "pythons" else str(getattr(config, choice))
             # A value as long as the last one (together ↔ isolated) leaves the layout as it was: a key
             # that needs no layout is drawn several times sooner while lanes take every core.
             set_text(label, value, layout=len(value) != len(str(label.content)))
