@@ -208,3 +208,15 @@ def test_an_ascii_only_output_shows_the_race_without_a_traceback(tuiconc_cmd, cl
                           env={**cli_env, "PYTHONIOENCODING": "ascii"})
     assert race.returncode == 0, race.stderr
     assert "Traceback" not in race.stderr and "sequential" in race.stdout
+
+
+@pytest.mark.parametrize("arguments", [[], ["replay", os.path.join(os.path.dirname(__file__), "data", "gil-race.json")],
+                                       ["talk"]], ids=["app", "replay", "talk"])
+def test_the_app_without_a_terminal_says_so_in_one_line_and_exits_2(tuiconc_cmd, cli_env, tmp_path, arguments):
+    """Output to a file, input from /dev/null: Textual would spin a core forever waiting for keys."""
+    with open(tmp_path / "out", "w") as out:
+        done = subprocess.run([*tuiconc_cmd, *arguments], stdin=subprocess.DEVNULL, stdout=out,
+                              stderr=subprocess.PIPE, text=True, env=cli_env, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "needs a terminal" in done.stderr and "Traceback" not in done.stderr
+    assert (tmp_path / "out").read_text() == ""  # no escape codes written to the file

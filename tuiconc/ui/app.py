@@ -10,6 +10,7 @@ import asyncio
 import datetime
 import os
 import signal
+import sys
 from typing import TYPE_CHECKING, Iterable
 
 from textual.app import App, SystemCommand
@@ -136,9 +137,26 @@ class TuiconcApp(App):
         self.session.close()  # however the app ends: quit, a signal, a closed browser page, a test
 
 
+def terminal_problem(served: bool) -> str | None:
+    """Why the app can't run here: it draws on a terminal and reads keys from it. Without one (output to a
+    file, input from /dev/null) Textual would spin a core waiting for keys that never come."""
+    if served or os.environ.get("TEXTUAL_DRIVER"):  # a browser page (textual-serve) is its terminal
+        return None
+    for name, stream in (("standard input", sys.__stdin__), ("standard output", sys.__stdout__)):
+        if stream is None or not stream.isatty():
+            return (f"the app needs a terminal, and {name} is not one: run it in a terminal, or race without "
+                    f"one with `tuiconc race … --json`")
+    return None
+
+
 def run_app(config: RaceConfig | None = None, talk: Talk | None = None,
             replay: tuple[Recording, float] | None = None, own: OwnWorkloads | None = None,
             served: bool = False) -> int:
+    """Run the app; 2 (a usage error, in one line) where there is no terminal to run it on."""
+    problem = terminal_problem(served)
+    if problem:
+        print(f"tuiconc: error: {problem}", file=sys.stderr)
+        return 2
     app = TuiconcApp(config, talk=talk, replay=replay, own=own, served=served)
     try:
         app.run()
