@@ -123,15 +123,16 @@ def test_a_killed_worker_fails_its_lane_readably_and_the_others_finish():
                         runners=("multiprocessing", "processpool", "threading"))
     race = Race(config).start()
 
-    def pool_workers():
+    def computing_worker():
+        """A pool worker with a task in flight: one its thread states saw computing (running, or runnable
+        beside the other lanes) its last second through (a worker killed between tasks loses nothing, and
+        the lane rightly finishes)."""
         lane = race.snapshot().lane("multiprocessing")
-        if not lane.pid or lane.done == 0:
-            return None
-        workers = [p for p in psutil.Process(lane.pid).children() if "forkserver" not in " ".join(p.cmdline())]
-        grandchildren = [c for p in psutil.Process(lane.pid).children() for c in p.children()]
-        return grandchildren or workers
+        busy = [worker for worker in lane.worker_states
+                if worker["pid"] != lane.pid and worker["running"] + worker["waiting_cpu"] > 0.9]
+        return psutil.Process(busy[0]["pid"]) if busy else None
 
-    victim = wait_until(pool_workers, timeout=30)[0]
+    victim = wait_until(computing_worker, timeout=30)
     os.kill(victim.pid, signal.SIGKILL)
     assert race.wait(60), "the race hung after a worker was killed"
     state = race.snapshot()
