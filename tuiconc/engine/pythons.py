@@ -98,8 +98,10 @@ def chosen_text(pythons: tuple[tuple[str, str], ...]) -> str:
     def name(path: str) -> str:
         return _NAMES.get(path) or os.path.basename(path)
 
-    return ", ".join(f"{name(path)} (every lane)" if lane == "*" else f"{lane} {name(path)}"
-                     for lane, path in pythons)
+    every = [name(path) for lane, path in pythons if lane == "*"]
+    lanes = [name(path) for lane, path in pythons if lane != "*"]
+    mine = f"{len(lanes)} lane{'s' if len(lanes) > 1 else ''} on {', '.join(dict.fromkeys(lanes))}" if lanes else ""
+    return ", ".join(filter(None, (f"all on {every[0]}" if every else "", mine)))
 
 
 def resolve(name: str) -> str:

@@ -499,3 +499,8 @@ def _rounded(value: float | None) -> float | None:
 
 def available_runners() -> list[str]:
     return [name for name, runner in RUNNERS.items() if runner.unavailable_reason() is None]
+
+
+def elsewhere_runners() -> list[str]:
+    """The runners this Python can't run, which another may (subinterpreters on 3.12+, a free-threaded build)."""
+    return [name for name, runner in RUNNERS.items() if runner.unavailable_reason() is not None]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tuiconc import tunables
 from tuiconc.engine.config import RaceConfig, problems
-from tuiconc.engine.race import Race, RaceHandle, RaceState, available_runners
+from tuiconc.engine.race import Race, RaceHandle, RaceState, available_runners, elsewhere_runners
 from tuiconc.engine.recording import Recording
 from tuiconc.engine.outputs import check_outputs
 from tuiconc.engine.replay import ReplayRace, config_from_recording
@@ -44,12 +44,15 @@ class RaceSession:
 
     # -- the settings ------------------------------------------------------------------------
     def lane_names(self) -> list[str]:
+        """The lanes: the runners this Python can run, then those given another Python that can (keys 1-9)."""
         if self.config.lab:
             return [spec.name for spec in self.config.lane_specs()]
-        return available_runners()
+        here = available_runners()
+        elsewhere = {lane for lane, _ in self.config.pythons}
+        return here + [name for name in elsewhere_runners() if name in elsewhere]
 
     def enabled_runners(self) -> list[str]:
-        return [name for name in available_runners() if name in self.enabled]
+        return [name for name in self.lane_names() if name in self.enabled]
 
     def shown_enabled(self) -> set[str]:
         """The lanes drawn as on: a lab's are fixed, the mistake and its fix."""

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Label
 from tuiconc import tunables
 from tuiconc.engine.config import RaceConfig, lab_config
 from tuiconc.engine.outputs import OutputError
+from tuiconc.engine.race import elsewhere_runners
 from tuiconc.engine.session import RaceSession
 from tuiconc.engine.sweep import default_worker_counts
 from tuiconc.engine.user_workloads import OwnWorkloads, read_as_now
@@ -330,11 +331,20 @@ class ExplorerScreen(Screen):
         from tuiconc.ui.screens.pythons import PythonsScreen  # imported when first shown: start-up stays short
 
         lanes = [name for name in self.session.lane_names() if name in self.session.shown_enabled()]
-        self.app.push_screen(PythonsScreen(lanes, self.config.pythons), self.set_pythons)
+        elsewhere = [name for name in elsewhere_runners() if name not in lanes]  # only on another Python
+        self.app.push_screen(PythonsScreen(lanes, self.config.pythons, elsewhere), self.set_pythons)
 
     async def set_pythons(self, pythons: tuple[tuple[str, str], ...] | None) -> None:
-        if pythons is not None:
-            await self.apply(self.config.with_changes(pythons=pythons))
+        """The lanes' interpreters as picked; a runner this Python can't run races once it has one that can."""
+        if pythons is None:
+            return
+        chosen = {lane for lane, _ in pythons}
+        for name in elsewhere_runners():
+            if name in chosen:
+                self.session.enabled.add(name)
+            else:
+                self.session.enabled.discard(name)
+        await self.apply(self.config.with_changes(pythons=pythons))
 
     async def action_workload(self, step: int) -> None:
         options = choices(self.own.specs)

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from tuiconc.engine.pythons import Python, discover
 
 EVERY_LANE = "*"
+OFF = "off"  # a runner this Python can't run, not raced
 
 
 def python_label(python: Python) -> str:
@@ -46,9 +47,10 @@ class PythonsScreen(ModalScreen[tuple[tuple[str, str], ...] | None]):
     PythonsScreen .hint { color: $text-muted; }
     """
 
-    def __init__(self, lanes: list[str], chosen: tuple[tuple[str, str], ...]):
+    def __init__(self, lanes: list[str], chosen: tuple[tuple[str, str], ...], elsewhere: list[str] = ()):
         super().__init__()
         self.lanes = lanes
+        self.elsewhere = list(elsewhere)  # runners this Python can't run: a lane once another Python is chosen
         self.chosen = dict(chosen)
         self.started_with = dict(chosen)
         self.pythons: tuple[Python, ...] = ()
@@ -83,6 +85,10 @@ class PythonsScreen(ModalScreen[tuple[tuple[str, str], ...] | None]):
         for lane in self.lanes:
             choices.add_option(Option(f"{lane:<19} {chosen_name(self.pythons, self.chosen.get(lane, every))}",
                                       id=lane))
+        for lane in self.elsewhere:
+            where = self.chosen.get(lane)
+            text = chosen_name(self.pythons, where) if where else "not on this Python: choose one to race it"
+            choices.add_option(Option(f"{lane:<19} {text}", id=lane))
         choices.highlighted = 0
         choices.focus()
 
@@ -92,6 +98,8 @@ class PythonsScreen(ModalScreen[tuple[tuple[str, str], ...] | None]):
                                               f"Enter: choose · Esc: back")
         choices = self.query_one(OptionList)
         choices.clear_options()
+        if lane in self.elsewhere:
+            choices.add_option(Option(f"off: don't race {lane}", id=OFF))
         for index, python in enumerate(self.pythons):
             why = python.unavailable.get(lane) if lane != EVERY_LANE else None
             text = python_label(python) + (f"\n  can't run {lane} there: {why}" if why else "")
@@ -102,6 +110,10 @@ class PythonsScreen(ModalScreen[tuple[tuple[str, str], ...] | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if self.lane is None:
             self.show_pythons(event.option.id or EVERY_LANE)
+            return
+        if event.option.id == OFF:
+            self.chosen.pop(self.lane, None)
+            self.show_lanes()
             return
         python = self.pythons[int(event.option.id or 0)]
         if self.lane == EVERY_LANE:
