@@ -332,7 +332,7 @@ class ExplorerScreen(Screen):
 
         lanes = [name for name in self.session.lane_names() if name in self.session.shown_enabled()]
         elsewhere = [name for name in elsewhere_runners() if name not in lanes]  # only on another Python
-        self.app.push_screen(PythonsScreen(lanes, self.config.pythons, elsewhere), self.set_pythons)
+        self.app.push_screen(PythonsScreen(lanes, self.config.pythons, tuple(elsewhere)), self.set_pythons)
 
     async def set_pythons(self, pythons: tuple[tuple[str, str], ...] | None) -> None:
         """The lanes' interpreters as picked; a runner this Python can't run races once it has one that can."""

@@ -47,7 +47,7 @@ class PythonsScreen(ModalScreen[tuple[tuple[str, str], ...] | None]):
     PythonsScreen .hint { color: $text-muted; }
     """
 
-    def __init__(self, lanes: list[str], chosen: tuple[tuple[str, str], ...], elsewhere: list[str] = ()):
+    def __init__(self, lanes: list[str], chosen: tuple[tuple[str, str], ...], elsewhere: tuple[str, ...] = ()):
         super().__init__()
         self.lanes = lanes
         self.elsewhere = list(elsewhere)  # runners this Python can't run: a lane once another Python is chosen
