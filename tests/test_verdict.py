@@ -71,3 +71,12 @@ def test_a_lead_inside_one_runs_noise_names_no_winner():
     said = verdict(lanes)
     assert "no lane was measurably faster than sequential — asyncio led by 3%, inside the 5% one run varies by" in said
     assert "won" not in said and "one thread of Python at a time" in said
+
+
+def test_pure_python_is_under_the_gil_only_where_every_lane_had_one():
+    from tuiconc.engine.verdict import _label
+    with_gil = LaneState("sequential", gil_enabled=True)
+    without = LaneState("threading", gil_enabled=False)
+    assert _label("cpu", [with_gil]) == "CPU-bound under the GIL"
+    assert _label("cpu", [with_gil, without]) == "CPU-bound pure Python"
+    assert _label("io", [without]) == "I/O-bound"

@@ -98,9 +98,10 @@ def verdict(lanes: list[LaneState]) -> str | None:
         without = " without a GIL" if threads[0].gil_enabled is False else ""
         evidence += f", {threads[0].name} {threads[0].cores:.2f} with {threads[0].workers} threads{without}"
         evidence += gil_waits(threads[0])
-    label = _label(kind)
+    label = _label(kind, ranked)
     if _inside_noise(winner):
-        turns = ("; under the GIL these lanes all run one thread of Python at a time" if kind == "cpu" else "")
+        turns = ("; under the GIL these lanes all run one thread of Python at a time"
+                 if kind == "cpu" and _all_under_a_gil(ranked) else "")
         return (f"{label} ({evidence}): no lane was measurably faster than sequential — {winner.name} led by "
                 f"{(winner.speedup or 1.0) - 1:.0%}, inside the {NOISE_FLOOR:.0%} one run varies by{turns}."
                 f"{_versions(ranked)}")
@@ -145,8 +146,15 @@ def _distribution_cost(ranked: list[LaneState], winner: LaneState) -> str:
             f"overhead, {lane.startup_s or 0:.1f} s of start-up including its cluster{per_task}.")
 
 
-def _label(kind: str) -> str:
-    return KINDS[kind].measured[0].upper() + KINDS[kind].measured[1:]
+def _all_under_a_gil(lanes: list[LaneState]) -> bool:
+    return all(lane.gil_enabled is not False for lane in lanes)
+
+
+def _label(kind: str, lanes: list[LaneState]) -> str:
+    """The kind of work in a verdict's first words; pure-Python work is "under the GIL" only where every lane
+    ran with one (a free-threaded lane has none)."""
+    measured = "CPU-bound pure Python" if kind == "cpu" and not _all_under_a_gil(lanes) else KINDS[kind].measured
+    return measured[0].upper() + measured[1:]
 
 
 def _range_text(lane: LaneState) -> str:
@@ -163,6 +171,6 @@ def spread_verdict(lanes: list[LaneState]) -> str | None:
     first, second = ranked[0], ranked[1]
     if first.wall_min_s is None or second.wall_min_s is None or first.wall_max_s < second.wall_min_s:
         return None
-    return (f"{_label(kind)}: {first.name} ({_range_text(first)}) and {second.name} ({_range_text(second)}) "
+    return (f"{_label(kind, ranked)}: {first.name} ({_range_text(first)}) and {second.name} ({_range_text(second)}) "
             f"are within the noise: their ranges over {min(first.runs, second.runs)} runs overlap, so neither "
             f"won.")
