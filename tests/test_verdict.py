@@ -80,3 +80,13 @@ def test_pure_python_is_under_the_gil_only_where_every_lane_had_one():
     assert _label("cpu", [with_gil]) == "CPU-bound under the GIL"
     assert _label("cpu", [with_gil, without]) == "CPU-bound pure Python"
     assert _label("io", [without]) == "I/O-bound"
+
+
+def test_on_one_usable_cpu_the_verdict_names_the_cpu_not_the_gil():
+    """Under `taskset -c 0` a sha256 race (C code that releases the GIL) read "CPU-bound under the GIL"."""
+    lanes = [lane("sequential", 2.0, 0.97, 1), lane("threading", 2.1, 0.97), lane("multiprocessing", 3.0, 0.96)]
+    derive_figures(lanes, usable_cpus=1, mode="isolated", io_bound=False)
+    line = verdict(lanes, usable_cpus=1)
+    assert line.startswith("CPU-bound on 1 usable CPU") and "under the GIL" not in line
+    assert "sequential won, with 1 usable CPU nothing computes at once" in line
+    assert verdict(lanes, usable_cpus=2).startswith("CPU-bound under the GIL")

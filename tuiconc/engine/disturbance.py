@@ -67,6 +67,7 @@ def disturbance(lanes: list[LaneState], usable_cpus: int, mode: str, kind: str |
         beyond = [lane for lane in finished if lane.speedup and lane.speedup > usable_cpus * SPEEDUP_SLACK]
         if beyond:
             lane = max(beyond, key=lambda lane: lane.speedup)
-            return (f"{lane.name}'s {lane.speedup:.2f}× is more than {usable_cpus} cores can give CPU-bound work: "
+            cores = "1 core" if usable_cpus == 1 else f"{usable_cpus} cores"
+            return (f"{lane.name}'s {lane.speedup:.2f}× is more than {cores} can give CPU-bound work: "
                     f"the sequential baseline ran slow (a busy machine while it ran)")
     return None

@@ -105,7 +105,7 @@ class RaceState:
         if self.config.mode == "together" and len(self.lanes) > 1:
             return (f"Together, the lanes shared {self.machine['usable_cpus']} CPUs, so each lane's figures include "
                     f"the others' load: race isolated (mode) for a verdict.")
-        return spread_verdict(self.lanes) or verdict(self.lanes)
+        return spread_verdict(self.lanes) or verdict(self.lanes, self.machine.get("usable_cpus"))
 
     @property
     def winner(self) -> LaneState | None:

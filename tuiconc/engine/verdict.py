@@ -84,8 +84,9 @@ def _why(winner: LaneState, kind: str) -> str:
     return "nothing else beat doing one thing at a time here"
 
 
-def verdict(lanes: list[LaneState]) -> str | None:
-    """One sentence, or None until there is a sequential lane and a winner to speak of."""
+def verdict(lanes: list[LaneState], usable_cpus: int | None = None) -> str | None:
+    """One sentence, or None until there is a sequential lane and a winner to speak of. On one usable CPU,
+    computing work is limited by that CPU, whatever the GIL does: the verdict names the CPU, not the GIL."""
     kind = classify(lanes)
     ranked = sorted(_finished(lanes), key=lambda lane: lane.wall_s)
     if kind is None or not ranked:
@@ -98,15 +99,18 @@ def verdict(lanes: list[LaneState]) -> str | None:
         without = " without a GIL" if threads[0].gil_enabled is False else ""
         evidence += f", {threads[0].name} {threads[0].cores:.2f} with {threads[0].workers} threads{without}"
         evidence += gil_waits(threads[0])
-    label = _label(kind, ranked)
+    one_cpu = usable_cpus == 1 and kind in ("cpu", "cpu-nogil")
+    label = "CPU-bound on 1 usable CPU" if one_cpu else _label(kind, ranked)
     if _inside_noise(winner):
-        turns = ("; under the GIL these lanes all run one thread of Python at a time"
+        turns = ("; with 1 usable CPU, nothing here can compute at once" if one_cpu else
+                 "; under the GIL these lanes all run one thread of Python at a time"
                  if kind == "cpu" and _all_under_a_gil(ranked) else "")
         return (f"{label} ({evidence}): no lane was measurably faster than sequential — {winner.name} led by "
                 f"{(winner.speedup or 1.0) - 1:.0%}, inside the {NOISE_FLOOR:.0%} one run varies by{turns}."
                 f"{_versions(ranked)}")
     if winner is sequential:
-        return (f"{label} ({evidence}): sequential won, {_why(winner, kind)}.{_distribution_cost(ranked, winner)}"
+        why = "with 1 usable CPU nothing computes at once, GIL or no GIL" if one_cpu else _why(winner, kind)
+        return (f"{label} ({evidence}): sequential won, {why}.{_distribution_cost(ranked, winner)}"
                 f"{_versions(ranked)}")
     return (f"{label} ({evidence}): {winner.name} won at {winner.speedup or 0:.2f}× because {_why(winner, kind)}."
             f"{_distribution_cost(ranked, winner)}{_versions(ranked)}")
