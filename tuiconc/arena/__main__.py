@@ -64,6 +64,7 @@ class Reporter:
         self.board, self.total = board, total
         self.last_counts: list[int] | None = None
         self.last_threads: list[list[int]] = []
+        self.registrations_seen = self.reports = 0
         self.drained_to = 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="tuiconc-reporter", daemon=True)
@@ -82,10 +83,15 @@ class Reporter:
         if counts != self.last_counts:
             send(protocol.Progress(done=min(self.total, sum(counts)), per_worker=counts))
             self.last_counts = counts
-        threads = self.board.threads()
-        if threads != self.last_threads:
-            send(protocol.Threads(threads=threads))
-            self.last_threads = threads
+        registrations = self.board.registrations[0]
+        self.reports += 1
+        # After a worker registered; and once a second besides, should two processes' counts have collided.
+        if registrations != self.registrations_seen or self.reports % tunables.PROGRESS_HZ == 0:
+            self.registrations_seen = registrations
+            threads = self.board.threads()
+            if threads != self.last_threads:
+                send(protocol.Threads(threads=threads))
+                self.last_threads = threads
         if drain_to > self.drained_to:
             activity = self.board.drain_activity(self.drained_to, drain_to)
             self.drained_to = drain_to
