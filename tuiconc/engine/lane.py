@@ -18,7 +18,7 @@ from tuiconc.arena import protocol
 from tuiconc.engine.interpreter_probe import safe_path_flag
 from tuiconc.engine.lanefolders import make_lane_folder
 from tuiconc.engine.spawn import end_group, launch
-from tuiconc.engine.thread_states import LaneStates, ThreadStates
+from tuiconc.engine.thread_states import ThreadStates
 from tuiconc.engine.timeline import Timeline
 
 # How a lane stands; the type checker holds every status string in the engine and front ends to these.
@@ -218,16 +218,6 @@ class LaneTracker:
             if not self.ended_at:
                 self.ended_at = self.clock()
         self.record("settle", {"lane": self.state.name, "fields": fields})
-
-    def states_fields(self, live: bool) -> dict:
-        """The lane's thread states as LaneState fields: so far (each worker's last second) while it runs, or
-        over its whole run once it has ended (and its threads are watched no more)."""
-        if self.thread_states is None:
-            return {}
-        found: LaneStates = (self.thread_states.read(self.state.name, recent=True) if live
-                             else self.thread_states.end(self.state.name))
-        return {"states": found.states, "worker_states": found.workers, "waiting_on": found.waiting_on,
-                "states_note": found.note}
 
     def elapsed(self, now: float) -> float:
         if not self.running_since:

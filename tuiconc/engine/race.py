@@ -315,8 +315,8 @@ class Race(RaceHandle):
             if lane.active and lane.pid:
                 tree = self.sampler.tree(lane.pid)
                 live[lane.name] = (tree.cores_now, tree.rss_bytes / MB)
-                if lane.name in trackers:
-                    vars(lane).update(trackers[lane.name].states_fields(live=True))
+                if self.thread_states is not None:  # each worker's last second
+                    vars(lane).update(self.thread_states.read(lane.name, recent=True).fields())
         elapsed = (self._ended_at or now) - self._started_at if self._started_at else 0.0
         return fill_live_figures(state, trackers, now, elapsed, live, waits(self.workload, state.lanes))
 
@@ -435,7 +435,8 @@ class Race(RaceHandle):
             self._settle(lane, tree)
 
     def _settle(self, lane: LaneProcess, tree: TreeSample) -> None:
-        states = lane.states_fields(live=False)
+        # Over its whole run; its threads are watched no more.
+        states = self.thread_states.end(lane.state.name).fields() if self.thread_states is not None else {}
         with self._lock:
             state = lane.state
             if state.status != "finished":

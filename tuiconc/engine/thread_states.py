@@ -189,6 +189,11 @@ class LaneStates:
     waiting_on: dict[str, float] = field(default_factory=dict)  # the named waits, as shares of all sampled time
     note: str | None = None  # why there are none, or what they can't show
 
+    def fields(self) -> dict:
+        """As LaneState's fields."""
+        return {"states": self.states, "worker_states": self.workers, "waiting_on": self.waiting_on,
+                "states_note": self.note}
+
 
 class ThreadStates:
     """Samples the watched lanes' worker threads, HZ times a second, on a thread of its own."""
