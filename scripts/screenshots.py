@@ -53,14 +53,19 @@ async def shoot(app: TuiconcApp, name: str) -> None:
     print(f"screenshots/{name}.svg")
 
 
+async def race_and_shoot(pilot, name: str, keys: tuple[str, ...] = ("r",), timeout: float = 300) -> None:
+    """Press the keys that start a race, and save the screen once it has finished and drawn."""
+    await pilot.press(*keys)
+    await finished(pilot, timeout)
+    await pilot.pause(0.5)
+    await shoot(pilot.app, name)
+
+
 async def gil_waits() -> None:
     """Four threads waiting for the GIL beside four processes that don't: the lanes, the table, the timeline."""
     app = TuiconcApp(GIL)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("r")
-        await finished(pilot)
-        await pilot.pause(0.5)
-        await shoot(app, "gil-waits")
+        await race_and_shoot(pilot, "gil-waits")
         await pilot.press("t", "z", "z", "z")
         app.clear_notifications()
         await pilot.pause(0.5)
@@ -83,18 +88,12 @@ async def main() -> None:
         # Together is the show; the figures worth keeping come from isolated lanes, each alone.
         await pilot.press("c")
         await until(pilot, lambda: app.session.race is None)
-        await pilot.press("m", "r")
-        await finished(pilot)
-        await pilot.pause(0.5)
-        await shoot(app, "cpu-race-finished")
+        await race_and_shoot(pilot, "cpu-race-finished", ("m", "r"))
         await pilot.press("q")
 
     app = TuiconcApp(IO)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("r")
-        await finished(pilot)
-        await pilot.pause(0.5)
-        await shoot(app, "io-race-finished")
+        await race_and_shoot(pilot, "io-race-finished")
         await pilot.press("e")
         await pilot.pause(0.5)
         for _ in range(len(app.screen.lessons)):
@@ -105,10 +104,7 @@ async def main() -> None:
 
     app = TuiconcApp(OWN_CODE)  # the app lists the function it was started on under Your code
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("r")
-        await finished(pilot)
-        await pilot.pause(0.5)
-        await shoot(app, "own-code")
+        await race_and_shoot(pilot, "own-code")
         await pilot.press("q")
 
     app = TuiconcApp(TIMELINE)
@@ -124,10 +120,7 @@ async def main() -> None:
 
     app = TuiconcApp(talk=load_talk())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "r")
-        await finished(pilot, timeout=120)
-        await pilot.pause(0.5)
-        await shoot(app, "talk")
+        await race_and_shoot(pilot, "talk", ("n", "r"), timeout=120)
         await pilot.press("q")
 
 
